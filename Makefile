@@ -1,0 +1,29 @@
+# The lab's commands. Run them as root (sudo make lab): emulating a network needs it.
+# Debian's mininet imports only under /usr/bin/python3, so every command names it.
+PYTHON  := /usr/bin/python3
+BENCHES ?= 53,54
+PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
+
+.PHONY: lab test unit clean deps help
+
+help:
+	@echo "sudo make lab     build the class (BENCHES=$(BENCHES)) and open the Mininet CLI"
+	@echo "sudo make test    run every test (unit + integration with real daemons)"
+	@echo "make unit         the fast tests that need no root"
+	@echo "sudo make clean   remove whatever a crashed lab left behind"
+	@echo "sudo make deps    install the Debian packages the lab needs"
+
+deps:
+	@sh tools/install-deps
+
+lab: deps
+	@$(PYTHON) -m lab run --benches "$(BENCHES)"
+
+test: deps
+	@$(PYTEST) tests || { rc=$$?; [ $$rc -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
+
+unit:
+	$(PYTEST) tests/unit
+
+clean:
+	@$(PYTHON) -m lab clean

@@ -1,0 +1,85 @@
+"""LabHost: a Mininet Host that behaves like a small machine.
+
+    LabHost   own hostname (UTS namespace), copy-on-write /etc and /var, private
+              /run /tmp /root /home (lab/machine.py), configured by its own
+              /root/init_machine.sh (topologies/init_script.py)
+
+Everything a host sees is written and started by commands run inside it
+(popen/cmd), never by file I/O on the machine behind the overlay's back.
+"""
+
+import os
+import shutil
+import subprocess
+
+from mininet.node import Host
+
+from lab.errors import HostCommandError
+from lab.machine import private_views_script
+from lab.rundir import RUN_DIR
+from topologies.init_script import SCRIPT_PATH, render_init_script
+
+
+class LabHost(Host):
+
+    def __init__(self, name, spec=None, host_dir=None, **params):
+        self.spec = spec
+        self.host_dir = str(host_dir or RUN_DIR / "hosts" / name)
+        super().__init__(name, **params)
+
+    def _popen(self, cmd, **params):
+        """Start the host's shell (the first process) in a UTS namespace of its own."""
+        if self.shell is None:
+            cmd = cmd[:2] + ["unshare", "--uts"] + cmd[2:]
+        return super()._popen(cmd, **params)
+
+    def popen(self, *args, **kwargs):
+        """Run a command inside the host: its network, mounts and hostname."""
+        kwargs.setdefault("mncmd", ["nsenter", "-t", str(self.pid), "-n", "-m", "-u", "--"])
+        return super().popen(*args, **kwargs)
+
+    def config(self, **params):
+        result = super().config(**params)
+        self.run_script(private_views_script(self.name, self.host_dir),
+                        "private /etc, /var, /run, /tmp, /root, /home")
+        self.cmd("cd /root")
+        if self.spec is not None:
+            self.write_file(SCRIPT_PATH, render_init_script(self.spec), mode="755")
+            self.run_script(f"sh {SCRIPT_PATH}", SCRIPT_PATH)
+            self._note_addresses()
+        return result
+
+    def _note_addresses(self):
+        """Tell Mininet what init_machine.sh configured (for `dump`, `pingall`, name-to-IP)."""
+        for interface in self.spec.interfaces:
+            ip, prefix = interface.address.split("/")
+            intf = self.intf(interface.name)
+            intf.ip, intf.prefixLen = ip, int(prefix)
+
+    def run_script(self, script, what, timeout=60):
+        """Run a shell script inside the host; its stdout, or HostCommandError."""
+        process = self.popen(["sh", "-c", script], stdin=subprocess.DEVNULL)
+        out, err = process.communicate(timeout=timeout)
+        if process.returncode != 0:
+            raise HostCommandError(self.name, what, (err or out).decode(errors="replace"))
+        return out.decode(errors="replace")
+
+    def write_file(self, path, text, mode="644"):
+        """Write a file inside the host's own view of the filesystem."""
+        script = f'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod {mode} "$1"'
+        process = self.popen(["sh", "-c", script, "sh", path], stdin=subprocess.PIPE)
+        out, err = process.communicate(text.encode())
+        if process.returncode != 0:
+            raise HostCommandError(self.name, f"writing {path}", (err or out).decode())
+
+    def terminate(self):
+        super().terminate()
+        shutil.rmtree(self.host_dir, ignore_errors=True)
+        _remove_if_empty(os.path.dirname(self.host_dir))
+
+
+def _remove_if_empty(directory):
+    try:
+        os.rmdir(directory)
+    except OSError:
+        pass

@@ -1,0 +1,30 @@
+"""What turns a Mininet namespace into a small machine (pure text, testable without root).
+
+Inside its own mount and UTS namespaces, an emulated host gets:
+  - copy-on-write /etc and /var (overlayfs; upper layers in the lab's run dir),
+  - private, empty /run, /tmp, /root and /home (tmpfs),
+  - its own hostname, /etc/hostname and /etc/hosts.
+`useradd`, `chfn`, edits of /etc/aliases, mail spools: all stay in that host.
+
+    private_views_script(name, host_dir)  -> one shell script run inside the host
+"""
+
+OVERLAID = ("etc", "var")
+TMPFS_MODES = {"/run": "0755", "/tmp": "1777", "/root": "0700", "/home": "0755"}
+
+
+def private_views_script(name, host_dir):
+    lines = ["set -e"]
+    for top in OVERLAID:
+        upper, work = f"{host_dir}/{top}/upper", f"{host_dir}/{top}/work"
+        lines.append(f"mkdir -p {upper} {work}")
+        lines.append(f"mount -t overlay overlay "
+                     f"-o lowerdir=/{top},upperdir={upper},workdir={work} /{top}")
+    for path, mode in TMPFS_MODES.items():
+        lines.append(f"mount -t tmpfs -o mode={mode},size=64m tmpfs {path}")
+    lines.append("mkdir -p /run/lock /run/user")
+    lines.append(f"hostname {name}")
+    lines.append(f"echo {name} > /etc/hostname")
+    lines.append("rm -f /etc/hosts")
+    lines.append(f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts")
+    return "\n".join(lines) + "\n"

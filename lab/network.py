@@ -1,0 +1,86 @@
+"""Lab: one running class, from the class model to a network with its services.
+
+    with Lab(classroom((53, 54))) as lab:     # build, boot hosts, start services
+        print(lab.cmd("d54", "ping -c 3 10.54.1.1"))
+    # leaving the block stops every service, the network, and removes the run dir
+
+Bring-up is all or nothing: if any step fails (a config check, a daemon that is
+not ready), everything started so far is stopped before the error goes up.
+"""
+
+import os
+import time
+
+from mininet.log import setLogLevel
+from mininet.net import Mininet
+
+from lab import cleanup
+from lab.processes import become_subreaper, record_process
+from lab.rundir import RunDir
+from lab.services import ServiceRunner
+from topologies.classroom import ClassroomTopo
+
+
+class Lab:
+
+    def __init__(self, model, services=(), rundir=None, say=print):
+        self.model = model
+        self.rundir = rundir or RunDir()
+        self.runner = ServiceRunner(services, self.rundir, say)
+        self.say = say
+        self.net = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.stop()
+
+    def start(self):
+        self.rundir.acquire()
+        try:
+            cleanup.clean(self.rundir, say=self.say, holding_lock=True)
+            self.rundir.write_state({"lab_pid": os.getpid(), "benches": list(self.model.benches)})
+            become_subreaper()
+            self._start_network()
+            self.runner.start_all(self)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_network(self):
+        began = time.monotonic()
+        hosts, lans = len(self.model.hosts), len(self.model.lans)
+        benches = ", ".join(str(b) for b in self.model.benches)
+        self.say(f"*** Building the class: STP + bench(es) {benches} ({hosts} hosts, {lans} LANs)")
+        setLogLevel("output")
+        topo = ClassroomTopo(model=self.model, host_dirs=self.rundir.hosts_dir)
+        self.net = Mininet(topo=topo, controller=None, build=False)
+        self.net.build()
+        self._record_hosts()
+        self.net.start()
+        self.say(f"*** Network up in {time.monotonic() - began:.1f} s")
+
+    def _record_hosts(self):
+        nodes = self.net.hosts + self.net.switches
+        self.rundir.update_state(
+            shells=[record_process(n.name, "shell", n.pid).to_dict() for n in nodes])
+
+    def stop(self):
+        try:
+            self.runner.stop_all()
+            if self.net is not None:
+                self.net.stop()
+                self.net = None
+        finally:
+            cleanup.clean(self.rundir, say=lambda _line: None, holding_lock=True)
+            self.rundir.release()
+
+    def host(self, name):
+        self.model.host(name)
+        return self.net[name]
+
+    def cmd(self, name, command):
+        """Run a command in a host's shell, as the Mininet CLI does; its output."""
+        return self.host(name).cmd(command)

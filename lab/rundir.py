@@ -1,0 +1,92 @@
+"""The lab's run directory: one lab at a time, and a record of what it started.
+
+    /run/classlab/lock          flock held by the running lab's process
+    /run/classlab/state.json    lab PID, host shells, daemons
+    /run/classlab/hosts/NAME/   upper layers of NAME's copy-on-write /etc and /var
+
+`make clean` reads state.json to stop exactly what a crashed lab left behind.
+
+    RunDir            the paths, the lock, the state record
+"""
+
+import fcntl
+import json
+import os
+import shutil
+from pathlib import Path
+
+from lab.errors import UsageError
+
+RUN_DIR = Path("/run/classlab")
+
+
+class RunDir:
+    def __init__(self, path=RUN_DIR):
+        self.path = Path(path)
+        self.lock_file = self.path / "lock"
+        self.state_file = self.path / "state.json"
+        self.hosts_dir = self.path / "hosts"
+        self._lock_fd = None
+
+    def host_dir(self, name):
+        return self.hosts_dir / name
+
+    def acquire(self):
+        """Take the one-lab lock, or explain who holds it (UsageError)."""
+        while self._lock_fd is None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                holder = self.read_state().get("lab_pid", "unknown")
+                raise UsageError(f"a lab is already running (pid {holder}): exit its CLI "
+                                 f"first, or run 'sudo make clean' if it is stuck") from None
+            if self._still_the_lock_file(fd):
+                self._lock_fd = fd
+            else:
+                os.close(fd)
+
+    def _still_the_lock_file(self, fd):
+        """False if the holder we waited for removed the file (then lock the new one)."""
+        try:
+            return os.fstat(fd).st_ino == os.stat(self.lock_file).st_ino
+        except FileNotFoundError:
+            return False
+
+    def release(self):
+        """Drop the lock; the last one out removes the run directory entirely."""
+        if self._lock_fd is None:
+            return
+        if not self.hosts_dir.exists() and not self.state_file.exists():
+            self.lock_file.unlink(missing_ok=True)
+            try:
+                self.path.rmdir()
+            except OSError:
+                pass
+        os.close(self._lock_fd)
+        self._lock_fd = None
+
+    def read_state(self):
+        try:
+            return json.loads(self.state_file.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def write_state(self, state):
+        self.path.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state, indent=1, sort_keys=True))
+        temporary.replace(self.state_file)
+
+    def update_state(self, **changes):
+        state = self.read_state()
+        state.update(changes)
+        self.write_state(state)
+
+    def remove(self):
+        """Remove everything but the lock (whose holder may still be us)."""
+        shutil.rmtree(self.hosts_dir, ignore_errors=True)
+        for leftover in (self.state_file, self.state_file.with_suffix(".tmp")):
+            leftover.unlink(missing_ok=True)

@@ -1,0 +1,84 @@
+"""ServiceRunner: brings the lab's services up in order, and down in reverse.
+
+For each service (services/base.py), across all its hosts at once:
+  1. write its rendered files inside each host, run its preparation;
+  2. run its config checks in parallel: one failure stops the lab with the
+     checker's own message (ConfigCheckError names host, service and file);
+  3. start it in every host, record each daemon's PID in the run dir;
+  4. probe readiness through wait_until (never a fixed sleep).
+Stopping uses the service's own stop command inside the host, or its PID.
+"""
+
+import subprocess
+import time
+
+from lab.errors import ConfigCheckError, HostCommandError
+from lab.processes import is_running, record_process, stop_process
+from lab.waiting import wait_until
+
+
+class ServiceRunner:
+
+    def __init__(self, services, rundir, say=print):
+        self.services = list(services)
+        self.rundir = rundir
+        self.say = say
+        self.started = []
+
+    def start_all(self, lab):
+        for service in self.services:
+            began = time.monotonic()
+            placements = [(lab.host(spec.name), spec) for spec in service.hosts(lab.model)]
+            self._configure(service, placements, lab.model)
+            self._start(service, placements)
+            self._wait_ready(service, placements)
+            names = " ".join(host.name for host, _ in placements)
+            self.say(f"*** {service.name} ready on {names} ({time.monotonic() - began:.1f} s)")
+
+    def _configure(self, service, placements, model):
+        for host, spec in placements:
+            for path, text in service.files(model, spec).items():
+                host.write_file(path, text)
+            preparation = service.prepare(spec)
+            if preparation:
+                host.run_script(preparation, f"preparing {service.name}")
+        checks = [(host, path, command)
+                  for host, spec in placements for path, command in service.checks(spec)]
+        for (host, path, _), (code, output) in zip(checks, run_in_parallel(
+                [(host, command) for host, _, command in checks])):
+            if code != 0:
+                raise ConfigCheckError(host.name, service.name, path, output)
+
+    def _start(self, service, placements):
+        results = run_in_parallel([(host, service.start(spec)) for host, spec in placements])
+        for (host, spec), (code, output) in zip(placements, results):
+            if code != 0:
+                raise HostCommandError(host.name, f"starting {service.name}", output)
+            pid = int(output.split()[-1])
+            record = record_process(host.name, service.name, pid)
+            self.started.append((service, host, spec, record))
+        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
+
+    def _wait_ready(self, service, placements):
+        for host, spec in placements:
+            wait_until(lambda: service.ready(host, spec),
+                       f"{service.name} on {host.name}", service.ready_timeout)
+
+    def stop_all(self):
+        while self.started:
+            service, host, spec, record = self.started.pop()
+            command = service.stop(spec)
+            if command and is_running(record):
+                host.popen(["sh", "-c", command]).communicate()
+            stop_process(record)
+
+
+def run_in_parallel(jobs):
+    """Run (host, shell command) pairs at once; [(exit code, stdout+stderr)] in order."""
+    processes = [host.popen(["sh", "-c", command], stdin=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT) for host, command in jobs]
+    results = []
+    for process in processes:
+        out, _ = process.communicate()
+        results.append((process.returncode, out.decode(errors="replace")))
+    return results

@@ -1,0 +1,77 @@
+"""Integration tests: root, a real lab (Mininet namespaces, real daemons), real tools.
+
+Fixtures
+    lab              one running class (benches 53, 54) for the module's tests
+    machine_before   what the machine's own namespace looked like before the lab
+Helpers
+    leftovers()      what a lab left behind (must be nothing after any exit)
+    machine_view()   the machine's own addresses, routes, links, hostname, key files
+"""
+
+import hashlib
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lab.processes import pids_with_mount_of
+from lab.rundir import RUN_DIR
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = "/usr/bin/python3"
+WATCHED_FILES = ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hostname", "/etc/hosts",
+                 "/etc/resolv.conf", "/etc/aliases")
+
+pytestmark = pytest.mark.integration
+
+
+def pytest_collection_modifyitems(items):
+    if os.geteuid() != 0:
+        skip = pytest.mark.skip(reason="integration tests need root: sudo make test")
+        for item in items:
+            if "integration" in str(item.fspath):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def lab():
+    from lab.network import Lab
+    from services import default_services
+    from topologies.model import classroom
+    with Lab(classroom((53, 54)), services=default_services(), say=lambda _line: None) as running:
+        yield running
+
+
+def leftovers():
+    """Everything a lab may leave: processes inside lab mounts, run dir, root-namespace links."""
+    found = [f"process {pid} inside a lab host" for pid in pids_with_mount_of(str(RUN_DIR))]
+    if RUN_DIR.exists():
+        found.append(f"{RUN_DIR} still exists: {sorted(p.name for p in RUN_DIR.iterdir())}")
+    links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout
+    found += [f"link {line.split(':')[1].strip()} in the machine's namespace"
+              for line in links.splitlines() if "-eth" in line]
+    return found
+
+
+def machine_view():
+    """The machine's own namespace and files, to compare before and after a lab."""
+    def run(*argv):
+        return subprocess.run(argv, capture_output=True, text=True).stdout
+    return {
+        "addresses": run("ip", "-4", "-o", "addr", "show"),
+        "routes": run("ip", "-4", "route", "show", "table", "all"),
+        "links": sorted(line.split(":")[1].strip()
+                        for line in run("ip", "-o", "link", "show").splitlines()),
+        "hostname": socket.gethostname(),
+        "files": {path: _digest(path) for path in WATCHED_FILES},
+        "mail": sorted(os.listdir("/var/mail")) if os.path.isdir("/var/mail") else None,
+    }
+
+
+def _digest(path):
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None

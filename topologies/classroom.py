@@ -1,0 +1,82 @@
+"""The classroom topology for Mininet, built from the class model (topologies/model.py).
+
+                         backbone "bb" 10.254.0.0/16 (a Linux bridge in its own namespace)
+     +------------------+-------------------------------+----------- ...
+     |                  |                               |
+  +-----+         +-----------+                   +-----------+
+  | STP |         |    S53    |                   |    S54    |   Sn: 10.254.n.1
+  +-----+         +-----------+                   +-----------+   forwards IPv4,
+  10.254.0.254    eth1 |    | eth2                eth1 |    | eth2   default via STP
+  DNS of .iut    10.53.1.1  10.53.2.1            10.54.1.1  10.54.2.1
+  routes 10.n/16       |    |                          |    |
+  via 10.254.n.1    +-----+ +-----+                 +-----+ +-----+
+                    | G53 | | D53 |                 | G54 | | D54 |
+                    +-----+ +-----+                 +-----+ +-----+
+                   10.53.1.3 10.53.2.2             10.54.1.3 10.54.2.2
+
+    ClassroomTopo   the Mininet Topo: LabHost nodes, the backbone bridge, veth LANs
+    topos           for `sudo mn --custom topologies/classroom.py --topo classroom[,53,54]`
+"""
+
+import atexit
+import inspect
+import sys
+from pathlib import Path
+
+# `mn --custom` runs this file with exec(): find the repository without __file__.
+_REPO = Path(inspect.getframeinfo(inspect.currentframe()).filename).resolve().parents[1]
+if str(_REPO) not in sys.path:
+    sys.path.insert(0, str(_REPO))
+
+from mininet.topo import Topo  # noqa: E402
+
+from lab.bridge import LabBridge  # noqa: E402
+from lab.errors import UsageError  # noqa: E402
+from lab.host import LabHost  # noqa: E402
+from lab.rundir import RunDir  # noqa: E402
+from topologies.model import DEFAULT_BENCHES, BenchError, classroom  # noqa: E402
+
+
+class ClassroomTopo(Topo):
+    """STP and the benches of a ClassModel, as Mininet nodes and links."""
+
+    def build(self, model=None, host_dirs=None):
+        self.model = model or classroom(DEFAULT_BENCHES)
+        self.addSwitch("bb", cls=LabBridge, dpid="1")
+        for spec in self.model.hosts:
+            extra = {"host_dir": host_dirs / spec.name} if host_dirs else {}
+            self.addHost(spec.name, cls=LabHost, spec=spec, ip=None, **extra)
+        for lan in self.model.lans:
+            self._add_lan(lan)
+
+    def _add_lan(self, lan):
+        if lan.bridged:
+            for port, member in enumerate(lan.members, start=1):
+                intf = self.model.host(member).interface_on(lan.name)
+                self.addLink(member, lan.name, intfName1=intf.name,
+                             intfName2=f"{lan.name}-eth{port}")
+            return
+        first, second = (self.model.host(name) for name in lan.members)
+        self.addLink(first.name, second.name,
+                     intfName1=first.interface_on(lan.name).name,
+                     intfName2=second.interface_on(lan.name).name)
+
+
+def _classroom_topo(*benches):
+    """`--topo classroom` (benches 53, 54) or `--topo classroom,53,54,55`.
+
+    Errors leave through SystemExit: on an exception, `mn` runs its own cleanup,
+    which kills processes by name (every Mininet shell, every ping).
+    """
+    try:
+        model = classroom(benches or DEFAULT_BENCHES)
+        rundir = RunDir()
+        rundir.acquire()
+    except (BenchError, UsageError) as error:
+        print(f"classroom: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    atexit.register(rundir.release)
+    return ClassroomTopo(model=model)
+
+
+topos = {"classroom": _classroom_topo}
