@@ -1,31 +1,32 @@
 """The lab's command line: `python3 -m lab run|clean` (what `make lab` and `make clean` call).
 
-    run    build the class (benches from --benches or $BENCHES), start its services,
-           open the Mininet CLI; `exit` stops everything and leaves nothing behind
+    run    build the class (--benches or $BENCHES; --overrides or $OVERRIDES), start
+           its services, open the Mininet CLI; `exit` stops everything, leaves nothing
     clean  remove whatever a crashed or killed lab left; safe to run twice
 """
 
 import argparse
-import os
 import sys
 
-from lab.errors import LabError
+from lab.errors import LabError, UsageError
+from lab.options import add_class_options, class_from
 from lab.preflight import require_lab_runtime
 from lab.signals import Stopped, signal_name, stop_on_signals
-from topologies.model import BenchError, classroom, parse_benches
+from topologies.model import BenchError
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    running = args.command == "run"
     try:
-        model = classroom(parse_benches(args.benches)) if args.command == "run" else None
-    except BenchError as error:
+        model, overrides = class_from(args) if running else (None, None)
+    except (BenchError, UsageError) as error:
         print(f"lab: {error}", file=sys.stderr)
         return 2
-    require_lab_runtime("-m lab " + args.command, needs_mininet=model is not None)
+    require_lab_runtime("-m lab " + args.command, needs_mininet=running)
     stop_on_signals()
     try:
-        return _run(model) if model else _clean()
+        return _run(model, overrides) if running else _clean()
     except LabError as error:
         print(f"lab: {error}", file=sys.stderr)
         return error.exit_code
@@ -41,8 +42,7 @@ def main(argv=None):
 def _parser():
     parser = argparse.ArgumentParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("run", "clean"))
-    parser.add_argument("--benches", default=os.environ.get("BENCHES") or "53,54",
-                        help="bench numbers, e.g. 53,54 or 1-30 (default: $BENCHES or 53,54)")
+    add_class_options(parser)
     return parser
 
 
@@ -54,11 +54,11 @@ def _clean():
     return 0
 
 
-def _run(model):
+def _run(model, overrides):
     from mininet.cli import CLI
     from lab.network import Lab
     from services import default_services
-    with Lab(model, services=default_services()) as lab:
+    with Lab(model, services=default_services(), overrides=overrides) as lab:
         print("*** The class is ready. Try: d54 ping -c 3 10.54.1.1   (type 'help', 'exit' to stop)")
         CLI(lab.net)
     return 0

@@ -23,10 +23,11 @@ from topologies.classroom import ClassroomTopo
 
 class Lab:
 
-    def __init__(self, model, services=(), rundir=None, say=print):
+    def __init__(self, model, services=(), rundir=None, say=print, overrides=None):
         self.model = model
         self.rundir = rundir or RunDir()
-        self.runner = ServiceRunner(services, self.rundir, say)
+        self.overrides = overrides or {}
+        self.runner = ServiceRunner(services, self.rundir, say, self.overrides)
         self.say = say
         self.net = None
 
@@ -44,6 +45,7 @@ class Lab:
             self.rundir.write_state({"lab_pid": os.getpid(), "benches": list(self.model.benches)})
             become_subreaper()
             self._start_network()
+            self._write_overrides()
             self.runner.start_all(self)
         except BaseException:
             self.stop()
@@ -67,6 +69,12 @@ class Lab:
         self.rundir.update_state(
             shells=[record_process(n.name, "shell", n.pid).to_dict() for n in nodes])
 
+    def _write_overrides(self):
+        for name, files in self.overrides.items():
+            for path, text in files.items():
+                self.host(name).write_file(path, text)
+            self.say(f"*** {name}: {len(files)} file(s) from the overrides")
+
     def stop(self):
         try:
             self.runner.stop_all()
@@ -83,4 +91,4 @@ class Lab:
 
     def cmd(self, name, command):
         """Run a command in a host's shell, as the Mininet CLI does; its output."""
-        return self.host(name).cmd(command)
+        return self.host(name).cmd(command).replace("\r\n", "\n")

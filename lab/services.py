@@ -1,11 +1,12 @@
 """ServiceRunner: brings the lab's services up in order, and down in reverse.
 
-For each service (services/base.py), across all its hosts at once:
-  1. write its rendered files inside each host, run its preparation;
-  2. run its config checks in parallel: one failure stops the lab with the
-     checker's own message (ConfigCheckError names host, service and file);
-  3. start it in every host, record each daemon's PID in the run dir;
-  4. probe readiness through wait_until (never a fixed sleep).
+  1. every service writes its rendered files inside its hosts (files the user
+     overrides are written by the lab instead) and runs its preparation;
+  2. every config check runs, all at once: one failure stops the lab before any
+     daemon starts, with the checker's own message (ConfigCheckError names host,
+     service and file);
+  3. service by service, in order: start it in all its hosts at once, record
+     each daemon's PID in the run dir, probe readiness through wait_until.
 Stopping uses the service's own stop command inside the host, or its PID.
 """
 
@@ -19,35 +20,45 @@ from lab.waiting import wait_until
 
 class ServiceRunner:
 
-    def __init__(self, services, rundir, say=print):
+    def __init__(self, services, rundir, say=print, overrides=None):
         self.services = list(services)
         self.rundir = rundir
         self.say = say
+        self.overrides = overrides or {}
         self.started = []
 
     def start_all(self, lab):
-        for service in self.services:
+        plans = [(service, [(lab.host(spec.name), spec) for spec in service.hosts(lab.model)])
+                 for service in self.services]
+        self._configure_all(plans, lab.model)
+        for service, placements in plans:
             began = time.monotonic()
-            placements = [(lab.host(spec.name), spec) for spec in service.hosts(lab.model)]
-            self._configure(service, placements, lab.model)
             self._start(service, placements)
             self._wait_ready(service, placements)
             names = " ".join(host.name for host, _ in placements)
             self.say(f"*** {service.name} ready on {names} ({time.monotonic() - began:.1f} s)")
 
-    def _configure(self, service, placements, model):
-        for host, spec in placements:
-            for path, text in service.files(model, spec).items():
-                host.write_file(path, text)
-            preparation = service.prepare(spec)
-            if preparation:
-                host.run_script(preparation, f"preparing {service.name}")
-        checks = [(host, path, command)
-                  for host, spec in placements for path, command in service.checks(spec)]
-        for (host, path, _), (code, output) in zip(checks, run_in_parallel(
-                [(host, command) for host, _, command in checks])):
+    def _configure_all(self, plans, model):
+        """Write every service's files, then run every check at once: nothing starts
+        unless every configuration passes."""
+        checks = []
+        for service, placements in plans:
+            for host, spec in placements:
+                self._write_files(service, host, spec, model)
+                checks += [(service, host, path, command) for path, command in service.checks(spec)]
+        results = run_in_parallel([(host, command) for _, host, _, command in checks])
+        for (service, host, path, _), (code, output) in zip(checks, results):
             if code != 0:
                 raise ConfigCheckError(host.name, service.name, path, output)
+
+    def _write_files(self, service, host, spec, model):
+        overridden = self.overrides.get(host.name, {})
+        for path, text in service.files(model, spec).items():
+            if path not in overridden:
+                host.write_file(path, text)
+        preparation = service.prepare(spec)
+        if preparation:
+            host.run_script(preparation, f"preparing {service.name}")
 
     def _start(self, service, placements):
         results = run_in_parallel([(host, service.start(spec)) for host, spec in placements])

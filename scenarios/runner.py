@@ -1,6 +1,6 @@
 """The command line every scenario shares: build the lab, play the sections, tear down.
 
-    run_scenario(script, title, sections)   parse --benches/--bench, check root and
+    run_scenario(script, title, sections)   parse --benches/--bench/--overrides, check root and
                                             mininet, build the lab, print the transcript
                                             and a PASS/FAIL line per step; exit code
                                             0 only if every step passed
@@ -12,17 +12,20 @@ import os
 import sys
 
 from lab.errors import LabError, UsageError
+from lab.options import add_class_options, class_from
 from lab.preflight import require_lab_runtime
 from lab.signals import Stopped, signal_name, stop_on_signals
 from scenarios.steps import prompt
-from topologies.model import BenchError, classroom, parse_benches
+from topologies.model import BenchError
 
 
 def run_scenario(script, title, sections, argv=None, say=print):
     """`sections(model, bench)` gives the scenario's sections for the class and bench played."""
     name = os.path.relpath(script)
     try:
-        model, bench = _class_and_bench(_parser(name, title).parse_args(argv))
+        args = _parser(name, title).parse_args(argv)
+        model, overrides = class_from(args)
+        bench = _bench_played(args, model)
     except (BenchError, UsageError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
@@ -31,7 +34,7 @@ def run_scenario(script, title, sections, argv=None, say=print):
     from lab.network import Lab
     from services import default_services
     try:
-        with Lab(model, services=default_services(), say=say) as lab:
+        with Lab(model, services=default_services(), say=say, overrides=overrides) as lab:
             say(f"=== {title} (bench {bench}) ===")
             results = play(sections(model, bench), lab, say)
     except LabError as error:
@@ -51,21 +54,19 @@ def run_scenario(script, title, sections, argv=None, say=print):
 
 def _parser(name, title):
     parser = argparse.ArgumentParser(prog=name, description=title)
-    parser.add_argument("--benches", default=os.environ.get("BENCHES") or "53,54",
-                        help="the class: bench numbers, e.g. 53,54 or 1-30")
+    add_class_options(parser)
     parser.add_argument("--bench", type=str, default=None,
                         help="the bench whose student runs the steps (default: the last one)")
     return parser
 
 
-def _class_and_bench(args):
-    model = classroom(parse_benches(args.benches))
+def _bench_played(args, model):
     if args.bench is None:
-        return model, model.benches[-1]
+        return model.benches[-1]
     if not args.bench.isdigit() or int(args.bench) not in model.benches:
         raise UsageError(f"--bench {args.bench} is not a bench of this class "
                          f"({', '.join(map(str, model.benches))})")
-    return model, int(args.bench)
+    return int(args.bench)
 
 
 def play(sections, lab, say=print):

@@ -5,4 +5,5 @@
 
 
 def default_services():
-    return []
+    from services.named import BenchDns, ClassDns, SecondaryDns
+    return [ClassDns(), BenchDns(), SecondaryDns()]

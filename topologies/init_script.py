@@ -25,4 +25,6 @@ def render_init_script(spec):
     forwarding = 1 if spec.forwarding else 0
     comment = "  # route between LANs" if spec.forwarding else ""
     lines.append(f"echo {forwarding} > /proc/sys/net/ipv4/ip_forward{comment}")
+    lines.append("rm -f /etc/resolv.conf  # this host's own copy (copy-on-write /etc)")
+    lines.append(f'echo "nameserver {spec.resolver}" > /etc/resolv.conf')
     return "\n".join(lines) + "\n"

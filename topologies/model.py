@@ -4,7 +4,8 @@ Nothing here imports mininet or needs root, so the address plan is unit-tested
 on its own and the same model feeds the network, the services and the pictures.
 
     parse_benches(text)  "53,54" / "1-30" -> (53, 54) / (1, ..., 30), or BenchError
-    classroom(benches)   -> ClassModel (STP + one Sn, Gn, Dn per bench)
+    classroom(benches)   -> ClassModel (STP + one Sn, Gn, Dn per bench, and the
+                            report's part-2 extras NSn and Pn unless part2=False)
     ClassModel           hosts, lans, lookups by name
     HostSpec, Interface, Route, Lan   the pieces
 
@@ -13,8 +14,10 @@ Address plan for bench n (see topologies/classroom.py for the picture):
     backbone 10.254.0.0/16    STP 10.254.0.254       Sn 10.254.n.1
     LAN Sn/Gn 10.n.1.0/24     Sn 10.n.1.1            Gn 10.n.1.3
     LAN Sn/Dn 10.n.2.0/24     Sn 10.n.2.1            Dn 10.n.2.2
+    part 2 (DNS): LAN Sn/NSn 10.n.112.0/24: Sn 10.n.112.254, NSn 10.n.112.1 (secondary DNS)
+                  LAN Sn/Pn 10.n.212.0/24:  Sn 10.n.212.1,   Pn 10.n.212.2 (a "poste" client)
     STP routes 10.n.0.0/16 via 10.254.n.1; Sn's default route is STP;
-    Gn and Dn route through Sn.
+    Gn and Dn route through Sn. Every host's resolver is STP (the report's resolv.conf).
 """
 
 from dataclasses import dataclass
@@ -58,6 +61,7 @@ class HostSpec:
     interfaces: tuple
     routes: tuple = ()
     forwarding: bool = False
+    resolver: str = STP_ADDRESS
 
     @property
     def ip(self):
@@ -83,6 +87,7 @@ class ClassModel:
     benches: tuple
     hosts: tuple
     lans: tuple
+    part2: bool = True
 
     def host(self, name):
         for spec in self.hosts:
@@ -93,6 +98,9 @@ class ClassModel:
 
     def names(self):
         return [h.name for h in self.hosts]
+
+    def hosts_with_role(self, role):
+        return [h for h in self.hosts if h.role == role]
 
     def neighbour(self, bench):
         """The bench a bench exchanges mail with: the next one, cyclically."""
@@ -149,17 +157,18 @@ def _check_range(number):
     return number
 
 
-def classroom(benches=DEFAULT_BENCHES):
-    """Build the class model: STP on the backbone and, per bench, Sn, Gn and Dn."""
+def classroom(benches=DEFAULT_BENCHES, part2=True):
+    """Build the class model: STP on the backbone and, per bench, Sn, Gn and Dn
+    (plus NSn and Pn, the secondary DNS and the 212 client of the report's part 2)."""
     benches = check_benches(benches)
     hosts, lans = [_stp(benches)], []
     for n in benches:
-        bench_hosts, bench_lans = _bench(n)
+        bench_hosts, bench_lans = _bench(n, part2)
         hosts.extend(bench_hosts)
         lans.extend(bench_lans)
     backbone_members = ("stp",) + tuple(f"s{n}" for n in benches)
     lans.insert(0, Lan("bb", BACKBONE, backbone_members, bridged=True))
-    return ClassModel(benches, tuple(hosts), tuple(lans))
+    return ClassModel(benches, tuple(hosts), tuple(lans), part2)
 
 
 def _stp(benches):
@@ -169,23 +178,25 @@ def _stp(benches):
                     routes, forwarding=True)
 
 
-def _bench(n):
-    server, client_g, client_d = f"s{n}", f"g{n}", f"d{n}"
-    lan_g, lan_d = f"lan{n}g", f"lan{n}d"
-    sn = HostSpec(server, "server", n, (
-        Interface(f"{server}-eth0", f"10.254.{n}.1/16", "bb"),
-        Interface(f"{server}-eth1", f"10.{n}.1.1/24", lan_g),
-        Interface(f"{server}-eth2", f"10.{n}.2.1/24", lan_d),
-    ), (Route("default", STP_ADDRESS),), forwarding=True)
-    gn = HostSpec(client_g, "client", n,
-                  (Interface(f"{client_g}-eth0", f"10.{n}.1.3/24", lan_g),),
-                  (Route("default", f"10.{n}.1.1"),))
-    dn = HostSpec(client_d, "client", n,
-                  (Interface(f"{client_d}-eth0", f"10.{n}.2.2/24", lan_d),),
-                  (Route("default", f"10.{n}.2.1"),))
-    lans = [Lan(lan_g, f"10.{n}.1.0/24", (server, client_g)),
-            Lan(lan_d, f"10.{n}.2.0/24", (server, client_d))]
-    return [sn, gn, dn], lans
+def _bench(n, part2):
+    server = f"s{n}"
+    leaves = [(f"g{n}", "client", f"10.{n}.1", 1, 3),
+              (f"d{n}", "client", f"10.{n}.2", 1, 2)]
+    if part2:
+        leaves += [(f"ns{n}", "secondary", f"10.{n}.112", 254, 1),
+                   (f"p{n}", "client", f"10.{n}.212", 1, 2)]
+    server_interfaces = [Interface(f"{server}-eth0", f"10.254.{n}.1/16", "bb")]
+    hosts, lans = [], []
+    for port, (name, role, net, server_octet, leaf_octet) in enumerate(leaves, start=1):
+        lan = f"lan{n}{name[0]}"
+        server_interfaces.append(Interface(f"{server}-eth{port}", f"{net}.{server_octet}/24", lan))
+        interface = Interface(f"{name}-eth0", f"{net}.{leaf_octet}/24", lan)
+        route = Route("default", f"{net}.{server_octet}")
+        hosts.append(HostSpec(name, role, n, (interface,), (route,)))
+        lans.append(Lan(lan, f"{net}.0/24", (server, name)))
+    sn = HostSpec(server, "server", n, tuple(server_interfaces),
+                  (Route("default", STP_ADDRESS),), forwarding=True)
+    return [sn] + hosts, lans
 
 
 def lab_networks(model):

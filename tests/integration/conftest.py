@@ -22,7 +22,11 @@ from lab.rundir import RUN_DIR
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
 WATCHED_FILES = ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hostname", "/etc/hosts",
-                 "/etc/resolv.conf", "/etc/aliases")
+                 "/etc/resolv.conf", "/etc/aliases", "/etc/aliases.db", "/etc/mailname",
+                 "/etc/bind/named.conf.options", "/etc/bind/named.conf.local",
+                 "/etc/bind/named.conf.default-zones", "/etc/bind/rndc.key",
+                 "/etc/postfix/main.cf", "/etc/postfix/master.cf")
+WATCHED_DIRS = ("/etc/bind", "/var/mail", "/var/spool/postfix", "/var/cache/bind", "/var/lib/postfix")
 
 pytestmark = pytest.mark.integration
 
@@ -66,8 +70,14 @@ def machine_view():
                         for line in run("ip", "-o", "link", "show").splitlines()),
         "hostname": socket.gethostname(),
         "files": {path: _digest(path) for path in WATCHED_FILES},
-        "mail": sorted(os.listdir("/var/mail")) if os.path.isdir("/var/mail") else None,
+        "dirs": {path: _tree(path) for path in WATCHED_DIRS},
     }
+
+
+def _tree(top):
+    """Every path under top with its size: what a lab must never add, remove or grow."""
+    return sorted((str(p), p.stat().st_size if p.is_file() else None)
+                  for p in Path(top).rglob("*")) if os.path.isdir(top) else None
 
 
 def _digest(path):

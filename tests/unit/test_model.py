@@ -47,15 +47,26 @@ def test_classroom_checks_benches_given_as_numbers():
 
 
 def test_seed_class_has_stp_and_three_machines_per_bench():
-    model = classroom((53, 54))
+    model = classroom((53, 54), part2=False)
     assert model.names() == ["stp", "s53", "g53", "d53", "s54", "g54", "d54"]
+
+
+def test_part2_adds_a_secondary_dns_and_a_212_client_per_bench():
+    model = classroom((53, 54))
+    assert model.names() == ["stp", "s53", "g53", "d53", "ns53", "p53",
+                             "s54", "g54", "d54", "ns54", "p54"]
+    assert model.host("ns54").interfaces[0].address == "10.54.112.1/24"
+    assert model.host("p54").interfaces[0].address == "10.54.212.2/24"
+    assert [i.address for i in model.host("s54").interfaces][3:] == ["10.54.112.254/24",
+                                                                     "10.54.212.1/24"]
+    assert model.host("ns54").routes[0].via == "10.54.112.254"
 
 
 def test_address_plan_of_a_bench():
     model = classroom((53, 54))
     addresses = {h.name: [i.address for i in h.interfaces] for h in model.hosts}
     assert addresses["stp"] == ["10.254.0.254/16"]
-    assert addresses["s54"] == ["10.254.54.1/16", "10.54.1.1/24", "10.54.2.1/24"]
+    assert addresses["s54"][:3] == ["10.254.54.1/16", "10.54.1.1/24", "10.54.2.1/24"]
     assert addresses["g54"] == ["10.54.1.3/24"]
     assert addresses["d54"] == ["10.54.2.2/24"]
 
@@ -98,4 +109,8 @@ def test_lab_networks_cover_backbone_and_benches():
 
 
 def test_thirty_benches_make_ninety_one_hosts():
-    assert len(classroom(parse_benches("1-30")).hosts) == 91
+    assert len(classroom(parse_benches("1-30"), part2=False).hosts) == 91
+
+
+def test_every_host_asks_stp_for_names():
+    assert {h.resolver for h in classroom((53, 54)).hosts} == {"10.254.0.254"}

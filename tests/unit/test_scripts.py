@@ -20,6 +20,7 @@ def test_init_script_of_a_client_does_not_forward():
     script = render_init_script(classroom((53, 54)).host("d54"))
     assert "ip route replace default via 10.54.2.1" in script
     assert "echo 0 > /proc/sys/net/ipv4/ip_forward" in script
+    assert 'echo "nameserver 10.254.0.254" > /etc/resolv.conf' in script
 
 
 def test_init_script_of_stp_routes_each_bench_through_its_server():

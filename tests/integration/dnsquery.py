@@ -1,0 +1,52 @@
+"""DNS queries made with dnspython from inside a lab host, parsed back in the test.
+
+The test process lives in the machine's namespace, which has no lab address (by
+design), so the query runs in the host (`python3 -c` through host.popen) and sends
+its answer back on stdout as wire format.
+
+    ask(lab, host, server, name, rdtype, recurse=True)  -> dns.message.Message
+    transfer(lab, host, server, zone)                    -> ("NOERROR", [names]) or (rcode, [])
+"""
+
+import subprocess
+
+import dns.message
+
+ASK = """
+import sys, dns.flags, dns.message, dns.query
+name, rdtype, server, recurse = sys.argv[1:]
+query = dns.message.make_query(name, rdtype, use_edns=0)
+if recurse == "no":
+    query.flags &= ~dns.flags.RD
+sys.stdout.write(dns.query.udp(query, server, timeout=3).to_wire().hex())
+"""
+
+TRANSFER = """
+import sys, dns.query, dns.zone, dns.xfr, dns.exception
+server, zone = sys.argv[1:]
+try:
+    names = sorted(str(n) for n in dns.zone.from_xfr(dns.query.xfr(server, zone, timeout=5)).nodes)
+    print("NOERROR", *names)
+except dns.xfr.TransferError as refusal:
+    print(dns.rcode.to_text(refusal.rcode))
+except (dns.exception.FormError, EOFError, ConnectionError) as error:
+    print("FAILED", type(error).__name__)
+"""
+
+
+def _run_in(lab, host, code, *args):
+    process = lab.host(host).popen(["/usr/bin/python3", "-c", code, *args],
+                                   stdin=subprocess.DEVNULL)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+def ask(lab, host, server, name, rdtype="A", recurse=True):
+    wire = _run_in(lab, host, ASK, name, rdtype, server, "yes" if recurse else "no")
+    return dns.message.from_wire(bytes.fromhex(wire))
+
+
+def transfer(lab, host, server, zone):
+    status, *names = _run_in(lab, host, TRANSFER, server, zone).split()
+    return status, names
