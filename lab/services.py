@@ -1,11 +1,12 @@
 """ServiceRunner: brings the lab's services up in order, and down in reverse.
 
   1. every service writes its rendered files inside its hosts (files the user
-     overrides are written by the lab instead) and runs its preparation;
+     overrides are written by the lab instead);
   2. every config check runs, all at once: one failure stops the lab before any
      daemon starts, with the checker's own message (ConfigCheckError names host,
      service and file);
-  3. service by service, in order: start it in all its hosts at once, record
+  3. every service runs its preparation (accounts, keys) in its hosts;
+  4. service by service, in order: start it in all its hosts at once, record
      each daemon's PID in the run dir, probe readiness through wait_until.
 Stopping uses the service's own stop command inside the host, or its PID.
 """
@@ -30,7 +31,10 @@ class ServiceRunner:
     def start_all(self, lab):
         plans = [(service, [(lab.host(spec.name), spec) for spec in service.hosts(lab.model)])
                  for service in self.services]
+        began = time.monotonic()
         self._configure_all(plans, lab.model)
+        count = sum(len(placements) for _, placements in plans)
+        self.say(f"*** {count} configurations written and checked ({time.monotonic() - began:.1f} s)")
         for service, placements in plans:
             began = time.monotonic()
             self._start(service, placements)
@@ -50,15 +54,17 @@ class ServiceRunner:
         for (service, host, path, _), (code, output) in zip(checks, results):
             if code != 0:
                 raise ConfigCheckError(host.name, service.name, path, output)
+        for service, placements in plans:
+            for host, spec in placements:
+                preparation = service.prepare(spec)
+                if preparation:
+                    host.run_script(preparation, f"preparing {service.name}")
 
     def _write_files(self, service, host, spec, model):
         overridden = self.overrides.get(host.name, {})
         for path, text in service.files(model, spec).items():
             if path not in overridden:
                 host.write_file(path, text)
-        preparation = service.prepare(spec)
-        if preparation:
-            host.run_script(preparation, f"preparing {service.name}")
 
     def _start(self, service, placements):
         results = run_in_parallel([(host, service.start(spec)) for host, spec in placements])

@@ -6,4 +6,5 @@
 
 def default_services():
     from services.named import BenchDns, ClassDns, SecondaryDns
-    return [ClassDns(), BenchDns(), SecondaryDns()]
+    from services.postfix import Postfix
+    return [ClassDns(), BenchDns(), SecondaryDns(), Postfix()]

@@ -5,8 +5,8 @@
     ready_timeout   seconds its readiness probe may take before the lab gives up
     hosts(model)            the HostSpecs it runs on
     files(model, spec)      {path: text} rendered for one host: pure, testable without root
-    prepare(spec)           shell run inside the host after the files are written, or ""
     checks(spec)            [(path, shell command)]: a non-zero exit stops the lab
+    prepare(spec)           shell run inside the host once every check passed, or ""
     start(spec)             shell run inside the host; prints the daemon's PID last
     ready(host, spec)       one readiness probe (an SOA answer, a 220 banner): True when ready
     stop(spec)              shell run inside the host that stops it (its own stop command),

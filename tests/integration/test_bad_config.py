@@ -36,3 +36,14 @@ def test_an_override_for_an_unknown_host_is_refused_before_anything_starts(tmp_p
     assert result.stderr.startswith(f"lab: overrides: {tmp_path}/s99 names no host of this class")
     assert result.stdout == ""
     assert leftovers() == []
+
+
+def test_a_main_cf_failing_postfix_check_stops_the_lab(tmp_path):
+    override(tmp_path, "s53", "/etc/postfix/main.cf", "myhostname = s53\nthis line is wrong\n")
+    result = start_lab_with(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("lab: s53: postfix config /etc/postfix/main.cf failed its "
+                                    "check: postfix: fatal: /etc/postfix/main.cf, line 2: ")
+    assert result.stderr.count("\n") == 1
+    assert "ready" not in result.stdout
+    assert leftovers() == []
