@@ -4,12 +4,15 @@ PYTHON  := /usr/bin/python3
 BENCHES ?= 53,54
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit clean deps help
+.PHONY: lab test unit clean deps help scenario scenarios picture
 
 help:
 	@echo "sudo make lab     build the class (BENCHES=$(BENCHES)) and open the Mininet CLI"
 	@echo "sudo make test    run every test (unit + integration with real daemons)"
 	@echo "make unit         the fast tests that need no root"
+	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
+	@echo "sudo make scenarios   replay them all"
+	@echo "make picture      draw the class: results/topology.svg and .png"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
 
@@ -24,6 +27,15 @@ test: deps
 
 unit:
 	$(PYTEST) tests/unit
+
+scenario: deps
+	@$(PYTHON) -m scenarios "$(NAME)" $(ARGS)
+
+scenarios: deps
+	@$(PYTHON) -m scenarios all $(ARGS)
+
+picture:
+	@$(PYTHON) -m lab picture --benches "$(BENCHES)"
 
 clean:
 	@$(PYTHON) -m lab clean

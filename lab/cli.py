@@ -1,8 +1,9 @@
 """The lab's command line: `python3 -m lab run|clean` (what `make lab` and `make clean` call).
 
-    run    build the class (--benches or $BENCHES; --overrides or $OVERRIDES), start
-           its services, open the Mininet CLI; `exit` stops everything, leaves nothing
-    clean  remove whatever a crashed or killed lab left; safe to run twice
+    run      build the class (--benches or $BENCHES; --overrides or $OVERRIDES), start
+             its services, open the Mininet CLI; `exit` stops everything, leaves nothing
+    clean    remove whatever a crashed or killed lab left; safe to run twice
+    picture  draw the class (results/topology.svg and .png); needs neither root nor a lab
 """
 
 import argparse
@@ -19,10 +20,12 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     running = args.command == "run"
     try:
-        model, overrides = class_from(args) if running else (None, None)
+        model, overrides = class_from(args) if args.command != "clean" else (None, None)
     except (BenchError, UsageError) as error:
         print(f"lab: {error}", file=sys.stderr)
         return 2
+    if args.command == "picture":
+        return _picture(model)
     require_lab_runtime("-m lab " + args.command, needs_mininet=running)
     stop_on_signals()
     try:
@@ -41,7 +44,7 @@ def main(argv=None):
 
 def _parser():
     parser = argparse.ArgumentParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("run", "clean"))
+    parser.add_argument("command", choices=("run", "clean", "picture"))
     add_class_options(parser)
     return parser
 
@@ -51,6 +54,13 @@ def _clean():
     from lab.rundir import RunDir
     if not cleanup.clean(RunDir()):
         print("clean: nothing left by a lab")
+    return 0
+
+
+def _picture(model):
+    from evidence.pictures import render_topology
+    for path in render_topology(model, "results"):
+        print(f"*** wrote {path}")
     return 0
 
 

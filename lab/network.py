@@ -15,10 +15,26 @@ from mininet.log import setLogLevel
 from mininet.net import Mininet
 
 from lab import cleanup
+from lab.host import LabHost
 from lab.processes import become_subreaper, record_process
 from lab.rundir import RunDir
 from lab.services import ServiceRunner
 from topologies.classroom import ClassroomTopo
+from topologies.init_script import SCRIPT_PATH
+
+
+class LabNet(Mininet):
+    """Mininet, with one difference: `link s54 bb up` gives back what init_machine.sh set.
+    Mininet's `link ... down` sets interfaces administratively down, which makes the kernel
+    drop their routes; a pulled cable plugged back in would not lose them."""
+
+    def configLinkStatus(self, src, dst, status):
+        super().configLinkStatus(src, dst, status)
+        if status == "up":
+            for name in (src, dst):
+                node = self.nameToNode.get(name)
+                if isinstance(node, LabHost) and node.spec is not None:
+                    node.run_script(f"sh {SCRIPT_PATH}", SCRIPT_PATH)
 
 
 class Lab:
@@ -58,7 +74,7 @@ class Lab:
         self.say(f"*** Building the class: STP + bench(es) {benches} ({hosts} hosts, {lans} LANs)")
         setLogLevel("output")
         topo = ClassroomTopo(model=self.model, host_dirs=self.rundir.hosts_dir)
-        self.net = Mininet(topo=topo, controller=None, build=False)
+        self.net = LabNet(topo=topo, controller=None, build=False)
         self.net.build()
         self._record_hosts()
         self.net.start()

@@ -15,7 +15,7 @@ import subprocess
 import time
 
 from lab.errors import ConfigCheckError, HostCommandError
-from lab.processes import is_running, record_process, stop_process
+from lab.processes import record_process, stop_process
 from lab.waiting import wait_until
 
 
@@ -82,11 +82,13 @@ class ServiceRunner:
                        f"{service.name} on {host.name}", service.ready_timeout)
 
     def stop_all(self):
+        """Each service's own stop command in each host (it also stops an instance a student
+        restarted by hand), then the recorded PID if it is still there."""
         while self.started:
             service, host, spec, record = self.started.pop()
             command = service.stop(spec)
-            if command and is_running(record):
-                host.popen(["sh", "-c", command]).communicate()
+            if command:
+                host.popen(["sh", "-c", command], stdin=subprocess.DEVNULL).communicate()
             stop_process(record)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
 from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
@@ -34,7 +35,8 @@ def sections(model, bench):
                 authority=[(f"tp{n}1.iut.", 86400, "NS", "stp.iut.")],
                 additional=[("stp.iut.", 15, "A", "10.254.0.254")]),
                 f"STP answers with authority (aa): 2 addresses, NS stp.iut., stp.iut. TTL 15"),
-        )),
+        ), capture=CaptureSpec(f"d{n}", f"d{n}-eth0", "udp port 53",
+                               until=("dns.flags.response == 1", 1), show=("dns",))),
         Section(f"Mail vers l'extérieur: S{n} looks up the neighbour's MX", (
             Step(f"s{n}", f"dig tp{m}1.iut MX", dig_shows(
                 flags=("qr", "aa"),
@@ -43,7 +45,8 @@ def sections(model, bench):
                 f"tp{m}1.iut MX 0 smtp.tp{m}1.iut."),
             Step(f"s{n}", f"dig +short smtp.tp{m}1.iut", contains(f"10.254.{m}.1"),
                  f"smtp.tp{m}1.iut is S{m} on the backbone"),
-        )),
+        ), capture=CaptureSpec(f"s{n}", f"s{n}-eth0", "udp port 53",
+                               until=("dns.flags.response == 1", 2), show=("dns",))),
     ]
 
 

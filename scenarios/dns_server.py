@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import all_of, contains, matches  # noqa: E402
 from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
@@ -52,7 +53,8 @@ def sections(model, bench):
                 f"etudiant{n}1.iut MX 10 smtp.etudiant{n}1.iut."),
             Step(f"d{n}", f"dig +short smtp.etudiant{m}1.iut", contains(f"10.254.{m}.1"),
                  f"through STP, the neighbour's name resolves too (STP delegates to S{m})"),
-        )),
+        ), capture=CaptureSpec(f"d{n}", f"d{n}-eth0", "udp port 53",
+                               until=("dns.flags.response == 1", 4), show=("dns",))),
         Section(f"The secondary NS{n} (10.{n}.112.1)", (
             Step(f"d{n}", f"dig @10.{n}.112.1 +norec poste{n}.etudiant.iut SOA", dig_shows(
                 flags=("qr", "aa"), no_flags=("ra",),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
 from scenarios.mail import delivered, last_message, log_lines, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
@@ -25,6 +26,8 @@ def sections(model, bench):
     n, m = bench, model.neighbour(bench)
     here, there = f"s{n}", f"s{m}"
     part1, part2, back = f"etudiant@tp{m}1.iut", f"etudiant@etudiant{m}1.iut", f"etudiant@tp{n}1.iut"
+    backbone = CaptureSpec(here, f"{here}-eth0", "port 53 or port 25",
+                           until=("tcp.flags.fin == 1", 2), show=("dns", "smtp"))
     return [
         Section(f"Mail vers l'extérieur: S{n} writes to etudiant@tp{m}1.iut", (
             Step(here, f"dig +short tp{m}1.iut MX", contains(f"0 smtp.tp{m}1.iut."),
@@ -37,7 +40,7 @@ def sections(model, bench):
             Step(there, last_message(), contains("Subject: Test test test", f"<root@{here}>",
                                                  "tttttttttteeee"),
                  f"the message is in S{m}'s /var/mail/etudiant"),
-        )),
+        ), capture=backbone),
         Section(f"Part 2: through the zone etudiant{m}1.iut", (
             Step(here, f"dig +short etudiant{m}1.iut MX", contains(f"10 smtp.etudiant{m}1.iut."),
                  f"the MX of etudiant{m}1.iut is smtp.etudiant{m}1.iut"),
@@ -46,7 +49,7 @@ def sections(model, bench):
                  f"S{n}'s log: relayed to smtp.etudiant{m}1.iut[10.254.{m}.1]:25, 250 Ok", wait=15),
             Step(there, last_message(), contains("Subject: Test", "QWERTY"),
                  f"the message is in S{m}'s /var/mail/etudiant", wait=10),
-        )),
+        ), capture=backbone),
         Section(f"And back: S{m} writes to etudiant@tp{n}1.iut", (
             send(there, back, "Retour", "bien recu"),
             Step(there, log_lines(back), delivered(back, f"smtp.tp{n}1.iut[10.254.{n}.1]:25"),

@@ -1,6 +1,6 @@
 """The command line every scenario shares: build the lab, play the sections, tear down.
 
-    run_scenario(script, title, sections)   parse --benches/--bench/--overrides, check root and
+    run_scenario(script, title, sections)   parse --benches/--bench/--overrides/--capture, check root and
                                             mininet, build the lab, print the transcript
                                             and a PASS/FAIL line per step; exit code
                                             0 only if every step passed
@@ -10,6 +10,9 @@
 import argparse
 import os
 import sys
+from contextlib import nullcontext
+from dataclasses import replace
+from pathlib import Path
 
 from lab.errors import LabError, UsageError
 from lab.options import add_class_options, class_from
@@ -26,6 +29,7 @@ def run_scenario(script, title, sections, argv=None, say=print):
         args = _parser(name, title).parse_args(argv)
         model, overrides = class_from(args)
         bench = _bench_played(args, model)
+        client = _client_played(args, model, bench)
     except (BenchError, UsageError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
@@ -34,9 +38,10 @@ def run_scenario(script, title, sections, argv=None, say=print):
     from lab.network import Lab
     from services import default_services
     try:
+        recorder = _recorder(args, name, model, say)
         with Lab(model, services=default_services(), say=say, overrides=overrides) as lab:
             say(f"=== {title} (bench {bench}) ===")
-            results = play(sections(model, bench), lab, say)
+            results = play(_seated_at(sections(model, bench), bench, client), lab, say, recorder)
     except LabError as error:
         print(f"{name}: {error}", file=sys.stderr)
         return error.exit_code
@@ -57,7 +62,24 @@ def _parser(name, title):
     add_class_options(parser)
     parser.add_argument("--bench", type=str, default=None,
                         help="the bench whose student runs the steps (default: the last one)")
+    parser.add_argument("--client", default=None,
+                        help="the client where the student sits (default: d<bench>, as in the report)")
+    parser.add_argument("--capture", action="store_true",
+                        help="record packets (pcap), print Wireshark-style dissections and "
+                             "write pictures into --results")
+    parser.add_argument("--results", default=None,
+                        help="where --capture writes (default: results/<scenario>)")
     return parser
+
+
+def _recorder(args, name, model, say):
+    if not args.capture:
+        return None
+    from scenarios.recording import Recorder
+    folder = args.results or Path("results") / Path(name).stem
+    recorder = Recorder(folder, model, say)
+    recorder.topology()
+    return recorder
 
 
 def _bench_played(args, model):
@@ -69,17 +91,47 @@ def _bench_played(args, model):
     return int(args.bench)
 
 
-def play(sections, lab, say=print):
+def _client_played(args, model, bench):
+    if args.client is None:
+        return f"d{bench}"
+    if args.client not in model.names():
+        raise UsageError(f"--client {args.client}: no such host in this class "
+                         f"({', '.join(model.names())})")
+    return args.client
+
+
+def _seated_at(sections, bench, client):
+    """The report's client is D<bench>: play its steps (and captures) from `client` instead."""
+    default = f"d{bench}"
+    if client == default:
+        return sections
+
+    def moved(item, **fields):
+        return replace(item, **fields) if item.host == default else item
+    return [replace(section,
+                    steps=tuple(moved(step, host=client, claim=step.claim.replace(
+                        default.upper(), client.upper())) for step in section.steps),
+                    capture=section.capture and moved(
+                        section.capture, host=client,
+                        interface=section.capture.interface.replace(default, client, 1)))
+            for section in sections]
+
+
+def play(sections, lab, say=print, recorder=None):
     results = []
-    for section in sections:
+    for index, section in enumerate(sections, start=1):
         say(f"\n--- {section.title} ---")
-        for step in section.steps:
-            result = step.run(lab)
-            say(f"{prompt(step.host)} {step.command}")
-            say(result.output.rstrip("\n"))
-            say(_verdict_line(result))
-            results.append(result)
+        with recorder.recording(index, section, lab) if recorder else nullcontext():
+            results += [_play_step(step, lab, say) for step in section.steps]
     return results
+
+
+def _play_step(step, lab, say):
+    result = step.run(lab)
+    say(f"{prompt(step.host)} {step.command}")
+    say(result.output.rstrip("\n"))
+    say(_verdict_line(result))
+    return result
 
 
 def _verdict_line(result):

@@ -2,7 +2,7 @@
 
     Step(host, command, check, claim)   run in the host's shell, as the Mininet CLI does;
                                         wait=N retries until the check passes (wait_until)
-    Section(title, steps)               a heading of the lab sheet
+    Section(title, steps, capture)      a heading of the lab sheet (and what --capture records)
     StepResult                          output and problems ([] means PASS)
     prompt(host)                        "root@D54:~#", as in the report
 
@@ -54,8 +54,10 @@ class Step:
 
 @dataclass(frozen=True)
 class Section:
+    """capture: an evidence.capture.CaptureSpec, recorded when the scenario runs with --capture."""
     title: str
     steps: tuple
+    capture: object = None
 
 
 def prompt(host):
