@@ -42,7 +42,7 @@ class Capture:
         self._errors = b""
 
     def start(self):
-        self._index = self.node.cmd(f"ip -o link show {self.spec.interface}").split(":")[0]
+        self._index = self._interface_index()
         self._output = open(self.path, "wb")
         command = ["dumpcap", "-q", "-i", self.spec.interface, "-f", self.spec.bpf, "-w", "-"]
         self.process = self.node.popen(command, stdout=self._output, stderr=subprocess.PIPE,
@@ -59,6 +59,12 @@ class Capture:
             raise LabError(f"{self.spec.host}: dumpcap on {self.spec.interface} failed: "
                            f"{self._errors.decode(errors='replace').strip()}")
         return bool(self._running_sockets() & self._own_sockets())
+
+    def _interface_index(self):
+        """The kernel's index of the interface; 0 for "any" (every interface of the namespace)."""
+        if self.spec.interface == "any":
+            return "0"
+        return self.node.cmd(f"ip -o link show {self.spec.interface}").split(":")[0]
 
     def _own_sockets(self):
         sockets = set()

@@ -6,11 +6,11 @@
     picture  draw the class (results/topology.svg and .png); needs neither root nor a lab
 """
 
-import argparse
 import sys
 
 from lab.errors import LabError, UsageError
 from lab.options import add_class_options, class_from
+from lab.parsing import OneLineParser
 from lab.preflight import require_lab_runtime
 from lab.signals import Stopped, signal_name, stop_on_signals
 from topologies.model import BenchError
@@ -43,7 +43,7 @@ def main(argv=None):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("run", "clean", "picture"))
     add_class_options(parser)
     return parser

@@ -7,7 +7,6 @@
     play(sections, lab, say)                 run the steps, print them; the results
 """
 
-import argparse
 import os
 import sys
 from contextlib import nullcontext
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from lab.errors import LabError, UsageError
 from lab.options import add_class_options, class_from
+from lab.parsing import OneLineParser
 from lab.preflight import require_lab_runtime
 from lab.signals import Stopped, signal_name, stop_on_signals
 from scenarios.steps import prompt
@@ -58,7 +58,7 @@ def run_scenario(script, title, sections, argv=None, say=print):
 
 
 def _parser(name, title):
-    parser = argparse.ArgumentParser(prog=name, description=title)
+    parser = OneLineParser(prog=name, description=title)
     add_class_options(parser)
     parser.add_argument("--bench", type=str, default=None,
                         help="the bench whose student runs the steps (default: the last one)")

@@ -118,3 +118,30 @@ def test_mininet_custom_topology_refuses_a_bad_bench_without_its_cleanup():
     assert result.returncode == 2
     assert "classroom: bench 300 is out of range 1-253" in result.stderr
     assert "pkill" not in result.stdout + result.stderr
+
+
+def test_ctrl_c_during_bring_up_stops_everything():
+    child = pexpect.spawn(PYTHON, ["-m", "lab", "run"], cwd=str(REPO), encoding="utf-8",
+                          timeout=120)
+    child.expect(r"\*\*\* Network up")
+    child.sendintr()
+    child.expect(pexpect.EOF, timeout=60)
+    child.close()
+    assert child.exitstatus == 130
+    assert "lab: interrupted; everything it started is stopped" in child.before
+    assert leftovers() == []
+
+
+def test_ctrl_c_in_the_cli_stops_the_command_not_the_lab():
+    child = spawn_lab()
+    child.sendline("d54 ping 10.54.1.1")
+    child.expect("icmp_seq=2")
+    child.sendintr()
+    child.expect(PROMPT, timeout=30)
+    assert "packets transmitted" in child.before
+    assert "0% packet loss" in type_in(child, "d54 ping -c 1 10.254.0.254")
+    child.sendline("exit")
+    child.expect(pexpect.EOF, timeout=60)
+    child.close()
+    assert child.exitstatus == 0
+    assert leftovers() == []

@@ -2,11 +2,11 @@
 
 import pytest
 
-from scenarios import bounce, local_mail, mx_delivery
+from scenarios import bounce, deferred_queue, local_mail, mx_delivery
 
 
-@pytest.mark.parametrize("scenario", [local_mail, mx_delivery, bounce],
-                         ids=["local_mail", "mx_delivery", "bounce"])
+@pytest.mark.parametrize("scenario", [local_mail, mx_delivery, bounce, deferred_queue],
+                         ids=["local_mail", "mx_delivery", "bounce", "deferred_queue"])
 def test_scenario_steps_pass(lab, scenario):
     for section in scenario.sections(lab.model, 54):
         for step in section.steps:
