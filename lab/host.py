@@ -15,7 +15,7 @@ import subprocess
 from mininet.node import Host
 
 from lab.errors import HostCommandError
-from lab.machine import private_views_script
+from lab.machine import files_archive, private_views_script
 from lab.rundir import RUN_DIR
 from topologies.init_script import SCRIPT_PATH, render_init_script
 
@@ -25,6 +25,7 @@ class LabHost(Host):
     def __init__(self, name, spec=None, host_dir=None, **params):
         self.spec = spec
         self.host_dir = str(host_dir or RUN_DIR / "hosts" / name)
+        self._boot = None
         super().__init__(name, **params)
 
     def _popen(self, cmd, **params):
@@ -39,15 +40,23 @@ class LabHost(Host):
         return super().popen(*args, **kwargs)
 
     def config(self, **params):
+        """Boot the machine: private views, then (with a spec) its init_machine.sh, written
+        and run inside it, all in one command (LabNet begins every host's boot at once)."""
         result = super().config(**params)
-        self.run_script(private_views_script(self.name, self.host_dir),
-                        "private /etc, /var, /run, /tmp, /root, /home")
+        if self._boot is None:
+            self.begin_boot()
+        self._finish(self._boot, f"booting (private views, {SCRIPT_PATH})")
         self.cmd("cd /root")
         if self.spec is not None:
-            self.write_file(SCRIPT_PATH, render_init_script(self.spec), mode="755")
-            self.run_script(f"sh {SCRIPT_PATH}", SCRIPT_PATH)
             self._note_addresses()
         return result
+
+    def begin_boot(self):
+        script = private_views_script(self.name, self.host_dir)
+        if self.spec is not None:
+            script += (f"cat > {SCRIPT_PATH} <<'INIT_MACHINE'\n{render_init_script(self.spec)}"
+                       f"INIT_MACHINE\nchmod 755 {SCRIPT_PATH}\nsh {SCRIPT_PATH}\n")
+        self._boot = self.popen(["sh", "-c", script], stdin=subprocess.DEVNULL)
 
     def _note_addresses(self):
         """Tell Mininet what init_machine.sh configured (for `dump`, `pingall`, name-to-IP)."""
@@ -59,18 +68,25 @@ class LabHost(Host):
     def run_script(self, script, what, timeout=60):
         """Run a shell script inside the host; its stdout, or HostCommandError."""
         process = self.popen(["sh", "-c", script], stdin=subprocess.DEVNULL)
+        return self._finish(process, what, timeout)
+
+    def _finish(self, process, what, timeout=60):
         out, err = process.communicate(timeout=timeout)
         if process.returncode != 0:
             raise HostCommandError(self.name, what, (err or out).decode(errors="replace"))
         return out.decode(errors="replace")
 
-    def write_file(self, path, text, mode="644"):
-        """Write a file inside the host's own view of the filesystem."""
-        script = f'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod {mode} "$1"'
-        process = self.popen(["sh", "-c", script, "sh", path], stdin=subprocess.PIPE)
-        out, err = process.communicate(text.encode())
+    def write_files(self, files):
+        """Write {path: text} inside the host's own view of the filesystem, in one `tar -x`
+        run inside it (see lab/machine.py: files_archive)."""
+        process = self.popen(["tar", "-x", "-C", "/", "-f", "-"], stdin=subprocess.PIPE)
+        out, err = process.communicate(files_archive(files))
         if process.returncode != 0:
-            raise HostCommandError(self.name, f"writing {path}", (err or out).decode())
+            names = ", ".join(sorted(files))
+            raise HostCommandError(self.name, f"writing {names}", (err or out).decode())
+
+    def write_file(self, path, text):
+        self.write_files({path: text})
 
     def terminate(self):
         super().terminate()

@@ -7,7 +7,15 @@ Inside its own mount and UTS namespaces, an emulated host gets:
 `useradd`, `chfn`, edits of /etc/aliases, mail spools: all stay in that host.
 
     private_views_script(name, host_dir)  -> one shell script run inside the host
+    files_archive(files)                  -> a tar archive of {path: text}, for `tar -x -C /`
+                                             inside the host
 """
+
+import io
+import tarfile
+import time
+
+SETTLED = 2  # seconds: Postfix re-reads main.cf, 0.3 s at a time, while it is younger
 
 OVERLAID = ("etc", "var")
 TMPFS_MODES = {"/run": "0755", "/tmp": "1777", "/root": "0700", "/home": "0755"}
@@ -28,3 +36,18 @@ def private_views_script(name, host_dir):
     lines.append("rm -f /etc/hosts")
     lines.append(f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts")
     return "\n".join(lines) + "\n"
+
+
+def files_archive(files, now=None):
+    """A tar of text files, root-owned, mode 644 (755 for scripts: a "#!" first line), dated
+    SETTLED seconds ago: a daemon that waits for a file to stop changing reads it at once."""
+    buffer = io.BytesIO()
+    stamp = (now or time.time()) - SETTLED
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for path, text in files.items():
+            data = text.encode()
+            member = tarfile.TarInfo(path.lstrip("/"))
+            member.size, member.mtime = len(data), stamp
+            member.mode = 0o755 if text.startswith("#!") else 0o644
+            archive.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()

@@ -24,9 +24,16 @@ from topologies.init_script import SCRIPT_PATH
 
 
 class LabNet(Mininet):
-    """Mininet, with one difference: `link s54 bb up` gives back what init_machine.sh set.
-    Mininet's `link ... down` sets interfaces administratively down, which makes the kernel
-    drop their routes; a pulled cable plugged back in would not lose them."""
+    """Mininet, with two differences: every host boots at once (configHosts), and
+    `link s54 bb up` gives back what init_machine.sh set: Mininet's `link ... down` sets
+    interfaces administratively down, which makes the kernel drop their routes; a pulled
+    cable plugged back in would not lose them."""
+
+    def configHosts(self):
+        for host in self.hosts:
+            if isinstance(host, LabHost):
+                host.begin_boot()
+        super().configHosts()
 
     def configLinkStatus(self, src, dst, status):
         super().configLinkStatus(src, dst, status)
@@ -87,8 +94,7 @@ class Lab:
 
     def _write_overrides(self):
         for name, files in self.overrides.items():
-            for path, text in files.items():
-                self.host(name).write_file(path, text)
+            self.host(name).write_files(files)
             self.say(f"*** {name}: {len(files)} file(s) from the overrides")
 
     def stop(self):

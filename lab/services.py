@@ -6,15 +6,17 @@
      daemon starts, with the checker's own message (ConfigCheckError names host,
      service and file);
   3. every service runs its preparation (accounts, keys) in its hosts;
-  4. service by service, in order: start it in all its hosts at once, record
-     each daemon's PID in the run dir, probe readiness through wait_until.
+  4. every service whose `needs` are ready starts in all its hosts at once; its
+     PIDs are recorded in the run dir and its readiness probed through wait_until,
+     service by service; a service starts as soon as what it needs is ready (the
+     secondary DNS starts once Sn's named answers, while Postfix still starts).
 Stopping uses the service's own stop command inside the host, or its PID.
 """
 
 import subprocess
 import time
 
-from lab.errors import ConfigCheckError, HostCommandError
+from lab.errors import ConfigCheckError, HostCommandError, LabError
 from lab.processes import record_process, stop_process
 from lab.waiting import wait_until
 
@@ -35,12 +37,31 @@ class ServiceRunner:
         self._configure_all(plans, lab.model)
         count = sum(len(placements) for _, placements in plans)
         self.say(f"*** {count} configurations written and checked ({time.monotonic() - began:.1f} s)")
-        for service, placements in plans:
-            began = time.monotonic()
-            self._start(service, placements)
-            self._wait_ready(service, placements)
-            names = " ".join(host.name for host, _ in placements)
-            self.say(f"*** {service.name} ready on {names} ({time.monotonic() - began:.1f} s)")
+        ready, waiting = set(), []
+        while plans or waiting:
+            launchable = [(s, p) for s, p in plans if set(s.needs) <= ready]
+            plans = [plan for plan in plans if plan not in launchable]
+            waiting += [self._launch(service, placements) for service, placements in launchable]
+            if not waiting:
+                raise LabError(f"services wait on each other: {[s.name for s, _ in plans]}")
+            ready.add(self._confirm(*waiting.pop(0)))
+
+    def _launch(self, service, placements):
+        processes = launch([(host, service.start(spec)) for host, spec in placements])
+        return service, placements, processes, time.monotonic()
+
+    def _confirm(self, service, placements, processes, began):
+        """Record the PIDs its start commands printed, then wait until it answers."""
+        for (host, spec), (code, output) in zip(placements, collect(processes)):
+            if code != 0:
+                raise HostCommandError(host.name, f"starting {service.name}", output)
+            record = record_process(host.name, service.name, int(output.split()[-1]))
+            self.started.append((service, host, spec, record))
+        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
+        self._wait_ready(service, placements)
+        names = " ".join(host.name for host, _ in placements)
+        self.say(f"*** {service.name} ready on {names} ({time.monotonic() - began:.1f} s)")
+        return type(service)
 
     def _configure_all(self, plans, model):
         """Write every service's files, then run every check at once: nothing starts
@@ -54,27 +75,20 @@ class ServiceRunner:
         for (service, host, path, _), (code, output) in zip(checks, results):
             if code != 0:
                 raise ConfigCheckError(host.name, service.name, path, output)
-        for service, placements in plans:
-            for host, spec in placements:
-                preparation = service.prepare(spec)
-                if preparation:
-                    host.run_script(preparation, f"preparing {service.name}")
+        preparations = [(service, host, service.prepare(spec))
+                        for service, placements in plans for host, spec in placements]
+        preparations = [job for job in preparations if job[2]]
+        results = run_in_parallel([(host, script) for _, host, script in preparations])
+        for (service, host, _), (code, output) in zip(preparations, results):
+            if code != 0:
+                raise HostCommandError(host.name, f"preparing {service.name}", output)
 
     def _write_files(self, service, host, spec, model):
         overridden = self.overrides.get(host.name, {})
-        for path, text in service.files(model, spec).items():
-            if path not in overridden:
-                host.write_file(path, text)
-
-    def _start(self, service, placements):
-        results = run_in_parallel([(host, service.start(spec)) for host, spec in placements])
-        for (host, spec), (code, output) in zip(placements, results):
-            if code != 0:
-                raise HostCommandError(host.name, f"starting {service.name}", output)
-            pid = int(output.split()[-1])
-            record = record_process(host.name, service.name, pid)
-            self.started.append((service, host, spec, record))
-        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
+        files = {path: text for path, text in service.files(model, spec).items()
+                 if path not in overridden}
+        if files:
+            host.write_files(files)
 
     def _wait_ready(self, service, placements):
         for host, spec in placements:
@@ -82,20 +96,26 @@ class ServiceRunner:
                        f"{service.name} on {host.name}", service.ready_timeout)
 
     def stop_all(self):
-        """Each service's own stop command in each host (it also stops an instance a student
-        restarted by hand), then the recorded PID if it is still there."""
-        while self.started:
-            service, host, spec, record = self.started.pop()
-            command = service.stop(spec)
-            if command:
-                host.popen(["sh", "-c", command], stdin=subprocess.DEVNULL).communicate()
+        """Each service's own stop command in each host, all at once (it also stops an
+        instance a student restarted by hand), then the recorded PIDs still there."""
+        started, self.started = self.started, []
+        run_in_parallel([(host, service.stop(spec)) for service, host, spec, _ in started
+                         if service.stop(spec)])
+        for *_, record in reversed(started):
             stop_process(record)
 
 
 def run_in_parallel(jobs):
     """Run (host, shell command) pairs at once; [(exit code, stdout+stderr)] in order."""
-    processes = [host.popen(["sh", "-c", command], stdin=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT) for host, command in jobs]
+    return collect(launch(jobs))
+
+
+def launch(jobs):
+    return [host.popen(["sh", "-c", command], stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            for host, command in jobs]
+
+
+def collect(processes):
     results = []
     for process in processes:
         out, _ = process.communicate()

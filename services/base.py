@@ -3,6 +3,7 @@
     name            what the user reads in progress lines and errors ("named")
     packages        Debian packages it needs (tools/install-deps installs them)
     ready_timeout   seconds its readiness probe may take before the lab gives up
+    needs           Service classes that must be ready before it starts (default: none)
     hosts(model)            the HostSpecs it runs on
     files(model, spec)      {path: text} rendered for one host: pure, testable without root
     checks(spec)            [(path, shell command)]: a non-zero exit stops the lab
@@ -26,6 +27,7 @@ class Service:
     name = "service"
     packages = ()
     ready_timeout = 10.0
+    needs = ()
 
     def hosts(self, model):
         raise NotImplementedError

@@ -115,6 +115,7 @@ class BenchDns(Named):
 class SecondaryDns(Named):
     role, templates = "secondary", "secondary"
     ready_timeout = 30.0
+    needs = (BenchDns,)
 
     def local_zones(self, model, spec):
         n = spec.bench
@@ -126,15 +127,16 @@ class SecondaryDns(Named):
 
     def ready(self, host, spec):
         """Every zone transferred: an SOA answer, or for the 212 zone (which refuses
-        queries from the secondary's own address) the file written after the AXFR."""
+        queries from the secondary's own address) its serial in `rndc zonestatus`."""
         zones = secondary_zones(spec.bench)
         restricted = [z for z in zones if z.startswith("212.")]
         return (all(_answers_soa(host, z) for z in zones if z not in restricted)
-                and all(_file_exists(host, f"/var/cache/bind/db.{z}") for z in restricted))
+                and all(_loaded(host, z) for z in restricted))
 
 
-def _file_exists(host, path):
-    return host.popen(["test", "-s", path]).wait() == 0
+def _loaded(host, zone):
+    out, _ = host.popen(["rndc", "zonestatus", zone]).communicate()
+    return b"\nserial: " in b"\n" + out
 
 
 def _answers_soa(host, zone):

@@ -26,7 +26,8 @@ class Postfix(Service):
                root: etudiant)
     checks     postfix check (under script(1): it prints its findings only to a terminal)
     prepare    the account etudiant (uid 1001, as `useradd etudiant` gave in the report)
-    start      newaliases (aliases.db, as a student runs it), postfix start; PID from
+    start      newaliases (aliases.db, as a student runs it), postfix start (told by
+               Postfix's quick-start file not to repeat the checks just passed); PID from
                /var/spool/postfix/pid/master.pid
     ready      the 220 banner answers on the backbone address (then QUIT)
     stop       postfix stop, inside the host
@@ -55,7 +56,10 @@ class Postfix(Service):
                 f"else useradd -u {STUDENT_UID} {STUDENT}; fi")
 
     def start(self, spec):
-        return "newaliases && postfix start 2>&1 && cat /var/spool/postfix/pid/master.pid"
+        # `postfix check` passed moments ago (the lab's check phase): quick-start, Postfix's
+        # own mechanism (postfix-script), spares `postfix start` the same checks again
+        return ("newaliases && touch /var/spool/postfix/quick-start && postfix start 2>&1 "
+                "&& cat /var/spool/postfix/pid/master.pid")
 
     def ready(self, host, spec):
         process = host.popen(["/usr/bin/python3", "-c", BANNER_PROBE, spec.ip])
