@@ -4,7 +4,7 @@ PYTHON  := /usr/bin/python3
 BENCHES ?= 53,54
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit clean deps help scenario scenarios picture
+.PHONY: lab test unit clean deps help scenario scenarios picture bench
 
 help:
 	@echo "sudo make lab     build the class (BENCHES=$(BENCHES)) and open the Mininet CLI"
@@ -13,6 +13,7 @@ help:
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
+	@echo "sudo make bench   the benchmark: a table, and results/bench.json (a few minutes)"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
 
@@ -33,6 +34,9 @@ scenario: deps
 
 scenarios: deps
 	@$(PYTHON) -m scenarios all $(ARGS)
+
+bench: deps
+	@$(PYTHON) -m bench
 
 picture:
 	@$(PYTHON) -m lab picture --benches "$(BENCHES)"

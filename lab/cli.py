@@ -50,9 +50,14 @@ def _parser():
 
 
 def _clean():
+    from bench.raw import remove_leftovers
     from lab import cleanup
     from lab.rundir import RunDir
-    if not cleanup.clean(RunDir()):
+    done = cleanup.clean(RunDir())
+    for line in remove_leftovers():
+        print(f"clean: {line}")
+        done.append(line)
+    if not done:
         print("clean: nothing left by a lab")
     return 0
 

@@ -21,13 +21,43 @@ from lab.rundir import RunDir
 from lab.services import ServiceRunner
 from topologies.classroom import ClassroomTopo
 from topologies.init_script import SCRIPT_PATH
+from topologies.model import bench_list_text
 
 
 class LabNet(Mininet):
-    """Mininet, with two differences: every host boots at once (configHosts), and
-    `link s54 bb up` gives back what init_machine.sh set: Mininet's `link ... down` sets
-    interfaces administratively down, which makes the kernel drop their routes; a pulled
-    cable plugged back in would not lose them."""
+    """Mininet, with three differences: it tells how far the build is (every quarter of
+    the hosts and links), every host boots at once (configHosts), and `link s54 bb up`
+    gives back what init_machine.sh set: Mininet's `link ... down` sets interfaces
+    administratively down, which makes the kernel drop their routes; a pulled cable
+    plugged back in would not lose them."""
+
+    def __init__(self, *args, say=None, **kwargs):
+        self.say = say or (lambda _line: None)
+        super().__init__(*args, **kwargs)
+
+    def buildFromTopo(self, topo=None):
+        self._wanted = {"hosts": len(topo.hosts()), "links": len(topo.links())}
+        self._done = {"hosts": 0, "links": 0}
+        super().buildFromTopo(topo)
+
+    def addHost(self, name, cls=None, **params):
+        host = super().addHost(name, cls, **params)
+        self._count("hosts")
+        return host
+
+    def addLink(self, node1, node2, port1=None, port2=None, cls=None, **params):
+        link = super().addLink(node1, node2, port1, port2, cls, **params)
+        self._count("links")
+        return link
+
+    def _count(self, kind):
+        wanted = getattr(self, "_wanted", {}).get(kind)
+        if not wanted:
+            return
+        self._done[kind] += 1
+        done = self._done[kind]
+        if wanted >= 20 and done * 4 // wanted != (done - 1) * 4 // wanted:
+            self.say(f"*** {kind}: {done}/{wanted}")
 
     def configHosts(self):
         for host in self.hosts:
@@ -77,11 +107,11 @@ class Lab:
     def _start_network(self):
         began = time.monotonic()
         hosts, lans = len(self.model.hosts), len(self.model.lans)
-        benches = ", ".join(str(b) for b in self.model.benches)
+        benches = bench_list_text(self.model.benches)
         self.say(f"*** Building the class: STP + bench(es) {benches} ({hosts} hosts, {lans} LANs)")
         setLogLevel("output")
         topo = ClassroomTopo(model=self.model, host_dirs=self.rundir.hosts_dir)
-        self.net = LabNet(topo=topo, controller=None, build=False)
+        self.net = LabNet(topo=topo, controller=None, build=False, say=self.say)
         self.net.build()
         self._record_hosts()
         self.net.start()

@@ -33,6 +33,7 @@ class ServiceRunner:
     def start_all(self, lab):
         plans = [(service, [(lab.host(spec.name), spec) for spec in service.hosts(lab.model)])
                  for service in self.services]
+        plans = [(service, placements) for service, placements in plans if placements]
         began = time.monotonic()
         self._configure_all(plans, lab.model)
         count = sum(len(placements) for _, placements in plans)
@@ -59,8 +60,7 @@ class ServiceRunner:
             self.started.append((service, host, spec, record))
         self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
         self._wait_ready(service, placements)
-        names = " ".join(host.name for host, _ in placements)
-        self.say(f"*** {service.name} ready on {names} ({time.monotonic() - began:.1f} s)")
+        self.say(f"*** {service.name} ready on {_hosts(placements)} ({time.monotonic() - began:.1f} s)")
         return type(service)
 
     def _configure_all(self, plans, model):
@@ -103,6 +103,11 @@ class ServiceRunner:
                          if service.stop(spec)])
         for *_, record in reversed(started):
             stop_process(record)
+
+
+def _hosts(placements):
+    names = [host.name for host, _ in placements]
+    return " ".join(names) if len(names) <= 6 else f"{names[0]} ... {names[-1]} ({len(names)} hosts)"
 
 
 def run_in_parallel(jobs):

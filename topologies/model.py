@@ -199,6 +199,18 @@ def _bench(n, part2):
     return [sn] + hosts, lans
 
 
+def bench_list_text(benches):
+    """(1, 2, 3, 7) -> "1-3, 7": how a bench list reads back."""
+    parts, start = [], None
+    for index, bench in enumerate(benches):
+        if start is None:
+            start = bench
+        if index + 1 == len(benches) or benches[index + 1] != bench + 1:
+            parts.append(str(start) if start == bench else f"{start}-{bench}")
+            start = None
+    return ", ".join(parts)
+
+
 def lab_networks(model):
     """Every prefix the lab uses: what must never appear outside its namespaces."""
     prefixes = {BACKBONE} | {f"10.{n}.0.0/16" for n in model.benches}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from topologies.model import BenchError, classroom, lab_networks, parse_benches
+from topologies.model import BenchError, bench_list_text, classroom, lab_networks, parse_benches
 
 
 @pytest.mark.parametrize("text, benches", [
@@ -106,6 +106,13 @@ def test_unknown_host_is_named():
 
 def test_lab_networks_cover_backbone_and_benches():
     assert lab_networks(classroom((53, 54))) == ["10.53.0.0/16", "10.54.0.0/16", "10.254.0.0/16"]
+
+
+def test_bench_lists_read_back_as_ranges():
+    assert bench_list_text((53, 54)) == "53-54"
+    assert bench_list_text((53,)) == "53"
+    assert bench_list_text(tuple(range(1, 31))) == "1-30"
+    assert bench_list_text((1, 2, 3, 7, 9, 10)) == "1-3, 7, 9-10"
 
 
 def test_thirty_benches_make_ninety_one_hosts():

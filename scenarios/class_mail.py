@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""A whole class writes to itself: every Sn sends one mail to every other bench's domain
+(30 benches: 30 x 29 = 870 mails), and every one arrives exactly once.
+
+    sudo python3 scenarios/class_mail.py --benches 1-30 --no-part2
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scenarios.runner import run_scenario  # noqa: E402
+from scenarios.steps import Section, Step  # noqa: E402
+
+TITLE = "The whole class writes to itself: every server to every other bench"
+RECEIVED = "grep -h '^Message-ID: <class-' /var/mail/etudiant 2>/dev/null | sort | uniq -c"
+
+
+def message_id(sender, receiver):
+    return f"<class-{sender}-to-{receiver}@lab>"
+
+
+def send_to_all(n, benches):
+    lines = [f"printf 'Message-ID: {message_id(n, m)}\\nSubject: de S{n} a S{m}\\n\\nBonjour\\n'"
+             f" | sendmail etudiant@tp{m}1.iut" for m in benches if m != n]
+    return " && ".join(lines)
+
+
+def arrived_once(expected):
+    def check(output):
+        counts = {}
+        for line in output.splitlines():
+            words = line.split()
+            if len(words) == 3 and words[0].isdigit():
+                counts[words[2]] = int(words[0])
+        missing = sorted(set(expected) - set(counts))
+        twice = sorted(i for i, n in counts.items() if n > 1)
+        problems = [f"{len(missing)} missing, e.g. {missing[0]}"] if missing else []
+        problems += [f"{len(twice)} arrived more than once, e.g. {twice[0]}"] if twice else []
+        return problems
+    return check
+
+
+def sections(model, bench):
+    benches = model.benches
+    sends = tuple(Step(f"s{n}", send_to_all(n, benches), lambda output: [],
+                       f"S{n} writes to the {len(benches) - 1} other bench(es)") for n in benches)
+    checks = tuple(Step(f"s{m}", RECEIVED,
+                        arrived_once([message_id(n, m) for n in benches if n != m]),
+                        f"S{m} received one mail from each other bench, once", wait=60)
+                   for m in benches)
+    return [Section("Every server writes to every other bench", sends),
+            Section("Every mail arrived, exactly once", checks)]
+
+
+if __name__ == "__main__":
+    sys.exit(run_scenario(__file__, TITLE, sections))
