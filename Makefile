@@ -2,12 +2,14 @@
 # Debian's mininet imports only under /usr/bin/python3, so every command names it.
 PYTHON  := /usr/bin/python3
 BENCHES ?= 53,54
+PART2   ?= yes
+CLASS   := --benches "$(BENCHES)" $(if $(filter no,$(PART2)),--no-part2)
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench
 
 help:
-	@echo "sudo make lab     build the class (BENCHES=$(BENCHES)) and open the Mininet CLI"
+	@echo "sudo make lab     build the class (BENCHES=$(BENCHES), PART2=$(PART2)) and open the Mininet CLI"
 	@echo "sudo make test    run every test (unit + integration with real daemons)"
 	@echo "make unit         the fast tests that need no root"
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
@@ -21,7 +23,7 @@ deps:
 	@sh tools/install-deps
 
 lab: deps
-	@$(PYTHON) -m lab run --benches "$(BENCHES)"
+	@$(PYTHON) -m lab run $(CLASS)
 
 test: deps
 	@$(PYTEST) tests || { rc=$$?; [ $$rc -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
@@ -39,7 +41,7 @@ bench: deps
 	@$(PYTHON) -m bench
 
 picture:
-	@$(PYTHON) -m lab picture --benches "$(BENCHES)"
+	@$(PYTHON) -m lab picture $(CLASS)
 
 clean:
 	@$(PYTHON) -m lab clean

@@ -26,5 +26,5 @@ def wait_until(probe, what, timeout=10.0, retry_on=()):
             return answer
         if time.monotonic() >= deadline:
             raise NotReadyError(f"{what}: not ready after {timeout:g} s")
-        time.sleep(delay)  # wait_until's polling interval, growing to 0.2 s
-        delay = min(delay * 2, 0.2)
+        time.sleep(delay)  # wait_until's polling interval, growing to 0.1 s
+        delay = min(delay * 2, 0.1)
