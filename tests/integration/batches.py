@@ -10,6 +10,7 @@
 import collections
 import re
 
+from lab.errors import NotReadyError
 from lab.waiting import wait_until
 from tests.integration.mailboxes import messages
 
@@ -33,8 +34,14 @@ def arrived(lab, host, tag):
 
 def wait_all_arrived(lab, host, tag, numbers, timeout=60):
     expected = {message_id(tag, n) for n in numbers}
-    wait_until(lambda: set(arrived(lab, host, tag)) >= expected,
-               f"{len(expected)} messages {tag} in {host}:/var/mail/etudiant", timeout)
+    try:
+        wait_until(lambda: set(arrived(lab, host, tag)) >= expected,
+                   f"{len(expected)} messages {tag} in {host}:/var/mail/etudiant", timeout)
+    except NotReadyError as error:
+        missing = sorted(expected - set(arrived(lab, host, tag)))
+        raise AssertionError(f"{error}: {len(missing)} missing, e.g. {missing[:3]}\n"
+                             f"{host}'s queue: {lab.cmd(host, 'postqueue -p')[-1500:]}\n"
+                             f"{host}'s log: {lab.cmd(host, 'tail -n 15 /var/log/mail.log')}") from None
     counts = arrived(lab, host, tag)
     assert set(counts) == expected
     duplicated = {mid: n for mid, n in counts.items() if n > 1}
