@@ -28,9 +28,6 @@ class RunDir:
         self.hosts_dir = self.path / "hosts"
         self._lock_fd = None
 
-    def host_dir(self, name):
-        return self.hosts_dir / name
-
     def acquire(self):
         """Take the one-lab lock, or explain who holds it (UsageError)."""
         while self._lock_fd is None:

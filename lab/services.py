@@ -39,13 +39,18 @@ class ServiceRunner:
         count = sum(len(placements) for _, placements in plans)
         self.say(f"*** {count} configurations written and checked ({time.monotonic() - began:.1f} s)")
         ready, waiting = set(), []
-        while plans or waiting:
-            launchable = [(s, p) for s, p in plans if set(s.needs) <= ready]
-            plans = [plan for plan in plans if plan not in launchable]
-            waiting += [self._launch(service, placements) for service, placements in launchable]
-            if not waiting:
-                raise LabError(f"services wait on each other: {[s.name for s, _ in plans]}")
-            ready.add(self._confirm(*waiting.pop(0)))
+        try:
+            while plans or waiting:
+                launchable = [(s, p) for s, p in plans if set(s.needs) <= ready]
+                plans = [plan for plan in plans if plan not in launchable]
+                waiting += [self._launch(service, placements) for service, placements in launchable]
+                if not waiting:
+                    raise LabError(f"services wait on each other: {[s.name for s, _ in plans]}")
+                ready.add(self._confirm(*waiting.pop(0)))
+        except BaseException:
+            for service, placements, processes, _ in waiting:  # so that stop_all stops them
+                self._record(service, placements, collect(processes))
+            raise
 
     def _launch(self, service, placements):
         processes = launch([(host, service.start(spec)) for host, spec in placements])
@@ -53,15 +58,26 @@ class ServiceRunner:
 
     def _confirm(self, service, placements, processes, began):
         """Record the PIDs its start commands printed, then wait until it answers."""
-        for (host, spec), (code, output) in zip(placements, collect(processes)):
+        results = collect(processes)
+        self._record(service, placements, results)
+        for (host, _), (code, output) in zip(placements, results):
             if code != 0:
                 raise HostCommandError(host.name, f"starting {service.name}", output)
-            record = record_process(host.name, service.name, int(output.split()[-1]))
-            self.started.append((service, host, spec, record))
-        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
         self._wait_ready(service, placements)
         self.say(f"*** {service.name} ready on {_hosts(placements)} ({time.monotonic() - began:.1f} s)")
         return type(service)
+
+    def _record(self, service, placements, results):
+        """Every daemon that did start, in this runner and in the run dir's state.json."""
+        for (host, spec), (code, output) in zip(placements, results):
+            words = output.split()
+            if code == 0 and words and words[-1].isdigit():
+                try:
+                    record = record_process(host.name, service.name, int(words[-1]))
+                except ProcessLookupError:
+                    continue
+                self.started.append((service, host, spec, record))
+        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
 
     def _configure_all(self, plans, model):
         """Write every service's files, then run every check at once: nothing starts

@@ -1,0 +1,128 @@
+"""ServiceRunner's order and bookkeeping, with stand-in hosts that run harmless shell
+commands on this machine (echo, sleep, true/false): no root, no lab."""
+
+import subprocess
+
+import pytest
+
+from lab.errors import ConfigCheckError, HostCommandError
+from lab.services import ServiceRunner
+from services.base import Service
+
+
+class StandInHost:
+    def __init__(self, name):
+        self.name, self.files = name, {}
+
+    def popen(self, command, **options):
+        return subprocess.Popen(command, stdout=subprocess.PIPE, **options)
+
+    def write_files(self, files):
+        self.files.update(files)
+
+    def run_script(self, script, what):
+        return subprocess.run(["sh", "-c", script], check=True, capture_output=True).stdout
+
+
+class StandInLab:
+    def __init__(self, names):
+        self.hosts = {name: StandInHost(name) for name in names}
+        self.model = self
+
+    def host(self, name):
+        return self.hosts[name]
+
+
+class Spec:
+    def __init__(self, name):
+        self.name = name
+
+
+class StandInRunDir:
+    def __init__(self):
+        self.state = {}
+
+    def update_state(self, **changes):
+        self.state.update(changes)
+
+
+def service(name, hosts, start="sleep 30 >/dev/null 2>&1 & echo $!", check="true", needs=(), log=None):
+    """A Service whose daemon is a `sleep` (its PID printed last, as the contract asks)."""
+    class StandIn(Service):
+        def hosts(self, model):
+            return [Spec(h) for h in hosts]
+
+        def files(self, model, spec):
+            return {f"/etc/{name}.conf": "setting = 1\n"}
+
+        def checks(self, spec):
+            return [(f"/etc/{name}.conf", check)]
+
+        def start(self, spec):
+            return start
+
+        def ready(self, host, spec):
+            log.append((name, host.name))
+            return True
+
+        def stop(self, spec):
+            return ""
+    StandIn.name = name
+    StandIn.needs = needs
+    return StandIn()
+
+
+@pytest.fixture
+def runner_parts():
+    return StandInLab(["a", "b"]), StandInRunDir(), []
+
+
+def test_files_are_written_then_services_start_in_the_order_their_needs_allow(runner_parts):
+    lab, rundir, log = runner_parts
+    first = service("first", ["a", "b"], log=log)
+    second = service("second", ["a"], needs=(type(first),), log=log)
+    runner = ServiceRunner([second, first], rundir, say=lambda _line: None)
+    runner.start_all(lab)
+    try:
+        assert lab.hosts["a"].files == {"/etc/first.conf": "setting = 1\n",
+                                        "/etc/second.conf": "setting = 1\n"}
+        assert log == [("first", "a"), ("first", "b"), ("second", "a")]
+        assert [p["what"] for p in rundir.state["processes"]] == ["first", "first", "second"]
+    finally:
+        runner.stop_all()
+    assert runner.started == []
+
+
+def test_a_failing_check_stops_everything_before_any_start(runner_parts):
+    lab, rundir, log = runner_parts
+    broken = service("broken", ["b"], check="echo '/etc/broken.conf:3: unknown option'; false",
+                     log=log)
+    runner = ServiceRunner([service("fine", ["a"], log=log), broken], rundir, say=lambda _l: None)
+    with pytest.raises(ConfigCheckError) as error:
+        runner.start_all(lab)
+    assert str(error.value) == ("b: broken config /etc/broken.conf failed its check: "
+                                "/etc/broken.conf:3: unknown option")
+    assert log == [] and runner.started == []
+
+
+def test_a_host_that_fails_to_start_leaves_the_others_recorded_for_stopping(runner_parts):
+    lab, rundir, log = runner_parts
+    start = "sleep 30 >/dev/null 2>&1 & echo $!"
+    good = service("good", ["a"], start=start, log=log)
+    bad = service("bad", ["b"], start="echo 'cannot bind port 25'; false", log=log)
+    runner = ServiceRunner([good, bad], rundir, say=lambda _l: None)
+    with pytest.raises(HostCommandError, match="b: starting bad failed: cannot bind port 25"):
+        runner.start_all(lab)
+    assert [record.what for *_, record in runner.started] == ["good"]
+    runner.stop_all()
+    assert runner.started == []
+
+
+def test_services_waiting_on_each_other_are_named(runner_parts):
+    lab, rundir, log = runner_parts
+    first = service("first", ["a"], log=log)
+    second = service("second", ["a"], log=log)
+    type(first).needs = (type(second),)
+    type(second).needs = (type(first),)
+    with pytest.raises(Exception, match="services wait on each other: \\['first', 'second'\\]"):
+        ServiceRunner([first, second], rundir, say=lambda _l: None).start_all(lab)
