@@ -6,12 +6,13 @@ PART2   ?= yes
 CLASS   := --benches "$(BENCHES)" $(if $(filter no,$(PART2)),--no-part2)
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit clean deps help scenario scenarios picture bench
+.PHONY: lab test unit clean deps help scenario scenarios picture bench shell
 
 help:
 	@echo "sudo make lab     build the class (BENCHES=$(BENCHES), PART2=$(PART2)) and open the Mininet CLI"
 	@echo "sudo make test    run every test (unit + integration with real daemons)"
 	@echo "make unit         the fast tests that need no root"
+	@echo "sudo make shell HOST=s54   a shell inside a host of the running lab (another terminal)"
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
@@ -30,6 +31,9 @@ test: deps
 
 unit:
 	$(PYTEST) tests/unit
+
+shell:
+	@$(PYTHON) -m lab shell "$(HOST)"
 
 scenario: deps
 	@$(PYTHON) -m scenarios "$(NAME)" $(ARGS)

@@ -4,6 +4,8 @@
              its services, open the Mininet CLI; `exit` stops everything, leaves nothing
     clean    remove whatever a crashed or killed lab left; safe to run twice
     picture  draw the class (results/topology.svg and .png); needs neither root nor a lab
+    shell H  a login shell inside host H of the running lab, from another terminal
+             (for nano, mail, less...: what the Mininet CLI cannot drive)
 """
 
 import sys
@@ -19,6 +21,9 @@ from topologies.model import BenchError
 def main(argv=None):
     args = _parser().parse_args(argv)
     running = args.command == "run"
+    if args.command == "shell":
+        require_lab_runtime("-m lab shell", needs_mininet=False)
+        return _shell(args.host)
     try:
         model, overrides = class_from(args) if args.command != "clean" else (None, None)
     except (BenchError, UsageError) as error:
@@ -44,7 +49,8 @@ def main(argv=None):
 
 def _parser():
     parser = OneLineParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("run", "clean", "picture"))
+    parser.add_argument("command", choices=("run", "clean", "picture", "shell"))
+    parser.add_argument("host", nargs="?", help="for shell: the host, e.g. s54")
     add_class_options(parser)
     return parser
 
@@ -60,6 +66,23 @@ def _clean():
     if not done:
         print("clean: nothing left by a lab")
     return 0
+
+
+def _shell(host):
+    """Join the host's namespaces (network, mounts, hostname) and start bash there."""
+    import os
+    from lab.processes import ProcessRecord, is_running
+    from lab.rundir import RunDir
+    shells = {entry["host"]: ProcessRecord(**entry)
+              for entry in RunDir().read_state().get("shells", [])}
+    record = shells.get(host)
+    if record is None or not is_running(record):
+        known = ", ".join(sorted(shells)) or "none: no lab is running (sudo make lab)"
+        print(f"lab: shell: no running host '{host}' (hosts: {known})", file=sys.stderr)
+        return 2
+    prompt = f"root@{host.upper()}:\\w# "
+    os.execvp("nsenter", ["nsenter", "-t", str(record.pid), "-n", "-m", "-u", "--wd=/root", "--",
+                          "env", f"PS1={prompt}", "HOME=/root", "bash", "--norc", "-i"])
 
 
 def _picture(model):

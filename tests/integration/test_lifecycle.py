@@ -1,6 +1,7 @@
 """The lab's life as a user sees it: `make lab`, the CLI, exit, a crash, `make clean`, `mn --custom`."""
 
 import os
+import re
 import signal
 import subprocess
 
@@ -145,3 +146,21 @@ def test_ctrl_c_in_the_cli_stops_the_command_not_the_lab():
     assert "0% packet loss" in type_in(child, "d54 ping -c 1 10.254.0.254")
     assert leave(child) == 0
     assert leftovers() == []
+
+
+def test_a_shell_inside_a_host_from_another_terminal():
+    child = spawn_lab()
+    shell = pexpect.spawn("make", ["-s", "shell", "HOST=s54"], cwd=str(REPO), encoding="utf-8",
+                          timeout=30)
+    shell.expect(r"root@S54:~# ")
+    shell.sendline("hostname; tail -n 1 /etc/passwd; cat /etc/mailname")
+    shell.expect(r"root@S54:~# ")
+    lines = re.sub(r"\x1b\[\?2004[hl]", "", shell.before).split()
+    assert lines[-3:] == ["s54", "etudiant:x:1001:1001::/home/etudiant:/bin/sh", "tp541.iut"]
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+    assert leave(child) == 0
+    refused = subprocess.run([PYTHON, "-m", "lab", "shell", "s54"], cwd=REPO,
+                             capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 2
+    assert "no running host 's54'" in refused.stderr
