@@ -14,6 +14,10 @@
                     +-----+ +-----+                 +-----+ +-----+
                    10.53.1.3 10.53.2.2             10.54.1.3 10.54.2.2
 
+  Part 2 (unless part2=False), two more LANs behind each Sn:
+      Sn eth3 10.n.112.254 --- NSn 10.n.112.1   (secondary DNS)
+      Sn eth4 10.n.212.1   --- Pn  10.n.212.2   (a client of the 212 network)
+
     ClassroomTopo   the Mininet Topo: LabHost nodes, the backbone bridge, veth LANs
     topos           for `sudo mn --custom topologies/classroom.py --topo classroom[,53,54]`
 """
