@@ -4,7 +4,8 @@ namespace, the pcapng file on the machine.
     CaptureSpec(host, interface, bpf, until, show)   what a scenario section records:
                  `until` is (tshark display filter, count): the capture stops once that
                  many matching frames are in the file (e.g. both FINs of an SMTP session);
-                 `show` is "dns" or "smtp": how the runner presents it
+                 `show` lists what the runner presents from it: "dns" (dissections),
+                 "smtp" (the ladder)
     Capture(host_node, spec, path)   .start() returns once dumpcap is capturing;
                                      .stop() once `until` is met, then dumpcap exits
 
@@ -28,7 +29,7 @@ class CaptureSpec:
     interface: str
     bpf: str
     until: tuple = ("frame", 1)
-    show: str = "dns"
+    show: tuple = ("dns",)
 
     def file_name(self, index):
         return f"{index:02d}-{self.host}-{self.interface}.pcapng"

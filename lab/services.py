@@ -45,7 +45,8 @@ class ServiceRunner:
                 plans = [plan for plan in plans if plan not in launchable]
                 waiting += [self._launch(service, placements) for service, placements in launchable]
                 if not waiting:
-                    raise LabError(f"services wait on each other: {[s.name for s, _ in plans]}")
+                    raise LabError("services wait on each other: "
+                                   + ", ".join(s.name for s, _ in plans))
                 ready.add(self._confirm(*waiting.pop(0)))
         except BaseException:
             for service, placements, processes, _ in waiting:  # so that stop_all stops them

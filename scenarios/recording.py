@@ -2,7 +2,7 @@
 
     Recorder(results_dir, model, say)
         .topology()                    results/<scenario>/topology.svg|png
-        .recording(index, section, lab)  a context: tcpdump runs inside the section's host
+        .recording(index, section, lab)  a context: dumpcap runs inside the section's host
                                        for its steps; afterwards the runner prints the
                                        DNS dissections and the SMTP ladder and writes
                                        the ladder pictures; every path is printed

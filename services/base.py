@@ -1,7 +1,8 @@
 """Service: the contract every daemon of the lab declares at the top of its class.
 
     name            what the user reads in progress lines and errors ("named")
-    packages        Debian packages it needs (tools/install-deps installs them)
+    packages        Debian packages it needs (tools/install-deps must list them: a unit
+                    test checks it)
     ready_timeout   seconds its readiness probe may take before the lab gives up
     needs           Service classes that must be ready before it starts (default: none)
     hosts(model)            the HostSpecs it runs on
