@@ -7,6 +7,7 @@ CLASS   := --benches "$(BENCHES)" $(if $(filter no,$(PART2)),--no-part2)
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell
+.PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
 	@echo "sudo make lab     build the class (BENCHES=$(BENCHES), PART2=$(PART2)) and open the Mininet CLI"
@@ -19,6 +20,10 @@ help:
 	@echo "sudo make bench   the benchmark: a table, and results/bench.json (a few minutes)"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
+	@echo "sudo make vm      the instructor VM: build/vm/classlab.qcow2 (VARIANT=desktop: with a desktop)"
+	@echo "sudo make vm-test boot it with no network, run 3 scenarios inside (vm-test-full: make test)"
+	@echo "make vm-run       boot it here, serial console (WINDOW=yes, SNAPSHOT=yes, NET=user)"
+	@echo "sudo make vm-export   build/vm/classlab.ova (VirtualBox, VMware) and a Vagrant libvirt box"
 
 deps:
 	@sh tools/install-deps
@@ -49,3 +54,24 @@ picture:
 
 clean:
 	@$(PYTHON) -m lab clean
+
+# The instructor VM (tools/vm/): built from Debian's registry and tools/install-deps's list.
+VARIANT ?= base
+VM_DIR  := build/vm
+
+vm:
+	@$(PYTHON) tools/vm/build.py --variant "$(VARIANT)"
+
+vm-test: vm
+	@$(PYTHON) tools/vm/vmtest.py
+
+vm-test-full: vm
+	@$(PYTHON) tools/vm/vmtest.py --full
+
+vm-run:
+	@$(PYTHON) tools/vm/run.py $(if $(filter yes,$(WINDOW)),--window) \
+		$(if $(filter yes,$(SNAPSHOT)),--snapshot) $(if $(NET),--net "$(NET)") \
+		$(if $(filter desktop,$(VARIANT)),--image $(VM_DIR)/classlab-desktop.qcow2)
+
+vm-export:
+	@$(PYTHON) tools/vm/export.py

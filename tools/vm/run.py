@@ -1,0 +1,62 @@
+"""`make vm-run`: boot the instructor VM in this terminal (serial console) or in a window.
+
+    make vm-run                    serial console here (Ctrl-A X quits qemu), no network device
+    make vm-run WINDOW=yes         a window too (needs a display)
+    make vm-run NET=user           a private user-mode network for the guest (apt inside, ssh on
+                                   localhost:2222): qemu's NAT, inside qemu's own process only
+    make vm-run SNAPSHOT=yes       changes are thrown away when qemu stops
+
+Says which accelerator it uses (KVM where a real one is loaded, software emulation otherwise).
+qemu is stopped by its PID when this command ends, also on Ctrl-C.
+"""
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qemu  # noqa: E402
+import vmspec  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="make vm-run", description=__doc__.splitlines()[0])
+    parser.add_argument("--image", type=Path, default=vmspec.REPO / "build" / "vm" / "classlab.qcow2")
+    parser.add_argument("--window", action="store_true")
+    parser.add_argument("--net", choices=("none", "user"), default="none")
+    parser.add_argument("--snapshot", action="store_true")
+    options = parser.parse_args(argv)
+    if not options.image.exists():
+        print(f"make vm-run: no image {options.image}; build it first: sudo make vm", file=sys.stderr)
+        return 2
+    if options.window and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        print("make vm-run: WINDOW=yes needs a display (DISPLAY is not set)", file=sys.stderr)
+        return 2
+    work = options.image.parent / "run"
+    disk = options.image
+    work.mkdir(parents=True, exist_ok=True)
+    if options.snapshot:
+        disk = qemu.overlay(options.image, work / "snapshot.qcow2")
+    network = None
+    if options.net == "user":
+        # qemu's user-mode network lives inside the qemu process: no interface, route or
+        # NAT rule on this machine; the guest reaches out the way any program here does.
+        network = ["-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:2222-:22"]
+    machine = qemu.Machine([disk], work, serial="stdio",
+                           display="gtk" if options.window else "none", network=network)
+    print(f"[vm-run] {disk.name}: {machine.accel_note}; {machine.cpus} vCPUs, "
+          f"{machine.memory_mib} MiB; network: {options.net}; Ctrl-A X quits", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with machine:
+        machine.start(foreground=True)
+        try:
+            machine.process.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
