@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-from lab.processes import become_subreaper
+from lab.base.processes import become_subreaper
 from topologies.model import classroom, parse_benches
 
 SMTP_SOURCE = "smtp-source -s 5 -m {count} -l 512 -f root@s54 -t {to} {server}:25"
@@ -77,7 +77,7 @@ def measure(start, stop):
 
 
 def lab_run(benches, part2):
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     lab = Lab(classroom(parse_benches(benches), part2=part2), default_services(),
               say=lambda _line: None)
@@ -91,7 +91,7 @@ def raw_run(benches):
 
 
 def traffic():
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     with Lab(classroom((53, 54)), default_services(), say=lambda _line: None) as lab:
         mail = statistics.median(timed(lambda: lab.host("s54").run_script(

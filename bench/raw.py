@@ -19,9 +19,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from lab.machine import SETTLED
-from lab.processes import record_process, stop_process
-from lab.waiting import wait_until
+from lab.runtime.machine import SETTLED
+from lab.base.processes import record_process, stop_process
+from lab.base.waiting import wait_until
 
 ROOT = Path("/run/classlab-raw")
 NAMED_CONF = """options {{ directory "{home}"; pid-file "{home}/named.pid";

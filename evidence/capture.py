@@ -18,9 +18,9 @@ import subprocess
 from dataclasses import dataclass
 
 from evidence.dissect import count_frames
-from lab.errors import LabError
-from lab.processes import record_process, stop_process
-from lab.waiting import wait_until
+from lab.base.errors import LabError
+from lab.base.processes import record_process, stop_process
+from lab.base.waiting import wait_until
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.errors import LabError
+from lab.base.errors import LabError
 
 LABEL_LIMIT = 60
 ROLE_STYLES = {

@@ -13,11 +13,11 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from lab.errors import LabError, UsageError
-from lab.options import add_class_options, class_from
-from lab.parsing import OneLineParser
-from lab.preflight import require_lab_runtime
-from lab.signals import Stopped, signal_name, stop_on_signals
+from lab.base.errors import LabError, UsageError
+from lab.command.options import add_class_options, class_from
+from lab.command.parsing import OneLineParser
+from lab.command.preflight import require_lab_runtime
+from lab.command.signals import Stopped, signal_name, stop_on_signals
 from scenarios.steps import prompt
 from topologies.model import BenchError
 
@@ -35,7 +35,7 @@ def run_scenario(script, title, sections, argv=None, say=print):
         return 2
     require_lab_runtime(name)
     stop_on_signals()
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     try:
         recorder = _recorder(args, name, model, say)

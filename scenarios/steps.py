@@ -11,8 +11,8 @@ Scenarios print these; integration tests run the same steps and assert on them.
 
 from dataclasses import dataclass, field
 
-from lab.errors import NotReadyError
-from lab.waiting import wait_until
+from lab.base.errors import NotReadyError
+from lab.base.waiting import wait_until
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@
 import collections
 import re
 
-from lab.errors import NotReadyError
-from lab.waiting import wait_until
+from lab.base.errors import NotReadyError
+from lab.base.waiting import wait_until
 from tests.integration.mailboxes import messages
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from lab.processes import pids_with_mount_of
-from lab.rundir import RUN_DIR
+from lab.base.processes import pids_with_mount_of
+from lab.runtime.rundir import RUN_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def lab():
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     from topologies.model import classroom
     with Lab(classroom((53, 54)), services=default_services(), say=lambda _line: None) as running:

@@ -10,7 +10,7 @@ import mailbox
 import subprocess
 import tempfile
 
-from lab.waiting import wait_until
+from lab.base.waiting import wait_until
 
 
 def messages(lab, host, user="etudiant"):

@@ -8,7 +8,7 @@ from scenarios import class_mail
 
 @pytest.fixture(scope="module")
 def lab():
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     from topologies.model import classroom
     with Lab(classroom((1, 2, 3, 4, 5), part2=False), services=default_services(),

@@ -7,7 +7,7 @@ import dns.rdatatype
 import pytest
 
 from scenarios import dns_lookup, dns_server
-from lab.waiting import wait_until
+from lab.base.waiting import wait_until
 from tests.integration.dnsquery import ask, transfer
 
 

@@ -5,8 +5,8 @@ an administrator would (restart, link up, `postqueue -f`) and counts S53's mailb
 
 import re
 
-from lab.processes import is_running, record_process
-from lab.waiting import wait_until
+from lab.base.processes import is_running, record_process
+from lab.base.waiting import wait_until
 from tests.integration.batches import outcomes, queue_size, send_batch, wait_all_arrived
 
 RECIPIENT = "etudiant@tp531.iut"

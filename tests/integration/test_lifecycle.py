@@ -8,7 +8,7 @@ import subprocess
 import pexpect
 import pytest
 
-from lab.rundir import RunDir
+from lab.runtime.rundir import RunDir
 from tests.integration.conftest import PYTHON, REPO, leftovers
 
 PROMPT = "mininet> "

@@ -3,7 +3,7 @@
 
 import re
 
-from lab.waiting import wait_until
+from lab.base.waiting import wait_until
 
 QUERIES = ["s54.tp541.iut A", "s53.tp531.iut A", "tp531.iut MX", "tp541.iut MX", "stp.iut A",
            "smtp.tp531.iut A", "smtp.tp541.iut A", "iut NS", "tp531.iut NS", "tp541.iut SOA"]

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from lab.waiting import wait_until
+from lab.base.waiting import wait_until
 from tests.integration.mailboxes import log, messages, send_mail, wait_for_message
 
 

@@ -1,6 +1,6 @@
 """Scripts run inside emulated hosts: init_machine.sh and the private views."""
 
-from lab.machine import private_views_script
+from lab.runtime.machine import private_views_script
 from topologies.init_script import render_init_script
 from topologies.model import classroom
 

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from lab.errors import ConfigCheckError, HostCommandError
-from lab.services import ServiceRunner
+from lab.base.errors import ConfigCheckError, HostCommandError
+from lab.runtime.services import ServiceRunner
 from services.base import Service
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lab.errors import NotReadyError
-from lab.waiting import wait_until
+from lab.base.errors import NotReadyError
+from lab.base.waiting import wait_until
 
 
 def test_returns_the_first_truthy_answer():

@@ -17,8 +17,8 @@ import os
 import signal
 from dataclasses import dataclass, asdict
 
-from lab.waiting import wait_until
-from lab.errors import NotReadyError
+from lab.base.waiting import wait_until
+from lab.base.errors import NotReadyError
 
 PR_SET_CHILD_SUBREAPER = 36
 

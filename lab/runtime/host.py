@@ -1,7 +1,7 @@
 """LabHost: a Mininet Host that behaves like a small machine.
 
     LabHost   own hostname (UTS namespace), copy-on-write /etc and /var, private
-              /run /tmp /root /home (lab/machine.py), configured by its own
+              /run /tmp /root /home (lab/runtime/machine.py), configured by its own
               /root/init_machine.sh (topologies/init_script.py)
 
 Everything a host sees is written and started by commands run inside it
@@ -14,9 +14,9 @@ import subprocess
 
 from mininet.node import Host
 
-from lab.errors import HostCommandError
-from lab.machine import files_archive, private_views_script
-from lab.rundir import RUN_DIR
+from lab.base.errors import HostCommandError
+from lab.runtime.machine import files_archive, private_views_script
+from lab.runtime.rundir import RUN_DIR
 from topologies.init_script import SCRIPT_PATH, render_init_script
 
 
@@ -78,7 +78,7 @@ class LabHost(Host):
 
     def write_files(self, files):
         """Write {path: text} inside the host's own view of the filesystem, in one `tar -x`
-        run inside it (see lab/machine.py: files_archive)."""
+        run inside it (see lab/runtime/machine.py: files_archive)."""
         process = self.popen(["tar", "-x", "-C", "/", "-f", "-"], stdin=subprocess.PIPE)
         out, err = process.communicate(files_archive(files))
         if process.returncode != 0:

@@ -13,11 +13,11 @@ import time
 
 from mininet.log import setLogLevel
 
-from lab import cleanup
-from lab.labnet import LabNet
-from lab.processes import become_subreaper, record_process
-from lab.rundir import RunDir
-from lab.services import ServiceRunner
+from lab.runtime import cleanup
+from lab.runtime.labnet import LabNet
+from lab.base.processes import become_subreaper, record_process
+from lab.runtime.rundir import RunDir
+from lab.runtime.services import ServiceRunner
 from topologies.classroom import ClassroomTopo
 from topologies.model import bench_list_text
 

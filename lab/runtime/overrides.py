@@ -12,7 +12,7 @@ postfix check).
 
 from pathlib import Path
 
-from lab.errors import UsageError
+from lab.base.errors import UsageError
 
 
 def read_overrides(directory, model):

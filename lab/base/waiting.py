@@ -5,7 +5,7 @@
 
 import time
 
-from lab.errors import NotReadyError
+from lab.base.errors import NotReadyError
 
 
 def wait_until(probe, what, timeout=10.0, retry_on=()):

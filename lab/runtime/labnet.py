@@ -6,7 +6,7 @@
 
 from mininet.net import Mininet
 
-from lab.host import LabHost
+from lab.runtime.host import LabHost
 from topologies.init_script import SCRIPT_PATH
 
 

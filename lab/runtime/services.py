@@ -16,9 +16,9 @@ Stopping uses the service's own stop command inside the host, or its PID.
 import subprocess
 import time
 
-from lab.errors import ConfigCheckError, HostCommandError, LabError
-from lab.processes import record_process, stop_process
-from lab.waiting import wait_until
+from lab.base.errors import ConfigCheckError, HostCommandError, LabError
+from lab.base.processes import record_process, stop_process
+from lab.base.waiting import wait_until
 
 
 class ServiceRunner:

@@ -7,7 +7,7 @@
 
 import os
 
-from lab.overrides import read_overrides
+from lab.runtime.overrides import read_overrides
 from topologies.model import classroom, parse_benches
 
 

@@ -10,11 +10,11 @@
 
 import sys
 
-from lab.errors import LabError, UsageError
-from lab.options import add_class_options, class_from
-from lab.parsing import OneLineParser
-from lab.preflight import require_lab_runtime
-from lab.signals import Stopped, signal_name, stop_on_signals
+from lab.base.errors import LabError, UsageError
+from lab.command.options import add_class_options, class_from
+from lab.command.parsing import OneLineParser
+from lab.command.preflight import require_lab_runtime
+from lab.command.signals import Stopped, signal_name, stop_on_signals
 from topologies.model import BenchError
 
 
@@ -57,8 +57,8 @@ def _parser():
 
 def _clean():
     from bench.raw import remove_leftovers
-    from lab import cleanup
-    from lab.rundir import RunDir
+    from lab.runtime import cleanup
+    from lab.runtime.rundir import RunDir
     done = cleanup.clean(RunDir())
     for line in remove_leftovers():
         print(f"clean: {line}")
@@ -71,8 +71,8 @@ def _clean():
 def _shell(host):
     """Join the host's namespaces (network, mounts, hostname) and start bash there."""
     import os
-    from lab.processes import ProcessRecord, is_running
-    from lab.rundir import RunDir
+    from lab.base.processes import ProcessRecord, is_running
+    from lab.runtime.rundir import RunDir
     shells = {entry["host"]: ProcessRecord(**entry)
               for entry in RunDir().read_state().get("shells", [])}
     record = shells.get(host)
@@ -94,7 +94,7 @@ def _picture(model):
 
 def _run(model, overrides):
     from mininet.cli import CLI
-    from lab.network import Lab
+    from lab.runtime.network import Lab
     from services import default_services
     with Lab(model, services=default_services(), overrides=overrides) as lab:
         print("*** The class is ready. Try: d54 ping -c 3 10.54.1.1   (type 'help', 'exit' to stop)")

@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from lab.errors import UsageError
+from lab.base.errors import UsageError
 
 RUN_DIR = Path("/run/classlab")
 

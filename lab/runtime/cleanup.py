@@ -10,8 +10,8 @@ leftovers), and at the end of every lab (belt and braces). Safe to run twice.
 
 import os
 
-from lab.errors import UsageError
-from lab.processes import (ProcessRecord, is_running, pids_with_mount_of,
+from lab.base.errors import UsageError
+from lab.base.processes import (ProcessRecord, is_running, pids_with_mount_of,
                            record_process, stop_process)
 
 
