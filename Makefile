@@ -1,16 +1,18 @@
 # The lab's commands. Run them as root (sudo make lab): emulating a network needs it.
 # Debian's mininet imports only under /usr/bin/python3, so every command names it.
 PYTHON  := /usr/bin/python3
-BENCHES ?= 53,54
+CLASS   ?=
+BENCHES ?=
 PART2   ?= yes
-CLASS   := --benches "$(BENCHES)" $(if $(filter no,$(PART2)),--no-part2)
+# CLASS: a class file (default: topologies/classes/iut.toml, the report's); BENCHES: its benches
+LAB_ARGS := $(if $(CLASS),--class "$(CLASS)") $(if $(BENCHES),--benches "$(BENCHES)") $(if $(filter no,$(PART2)),--no-part2)
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
-	@echo "sudo make lab     build the class (BENCHES=$(BENCHES), PART2=$(PART2)) and open the Mininet CLI"
+	@echo "sudo make lab     build the class (CLASS=file.toml BENCHES=53,54 PART2=no pick another) and open the Mininet CLI"
 	@echo "sudo make test    run every test (unit + integration with real daemons)"
 	@echo "make unit         the fast tests that need no root"
 	@echo "sudo make shell HOST=s54   a shell inside a host of the running lab (another terminal)"
@@ -29,7 +31,7 @@ deps:
 	@sh tools/install-deps
 
 lab: deps
-	@$(PYTHON) -m lab run $(CLASS)
+	@$(PYTHON) -m lab run $(LAB_ARGS)
 
 test: deps
 	@$(PYTEST) tests || { rc=$$?; [ $$rc -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
@@ -50,7 +52,7 @@ bench: deps
 	@$(PYTHON) -m bench
 
 picture:
-	@$(PYTHON) -m lab picture $(CLASS)
+	@$(PYTHON) -m lab picture $(LAB_ARGS)
 
 clean:
 	@$(PYTHON) -m lab clean

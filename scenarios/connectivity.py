@@ -16,26 +16,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scenarios.checks import ping_replies  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
-from topologies.model import STP_ADDRESS  # noqa: E402
 
 TITLE = "Connectivity: direct delivery, then STP, then the neighbour bench"
 
 
 def sections(model, bench):
     neighbour = model.neighbour(bench)
-    client, server = model.host(f"d{bench}"), model.host(f"s{bench}")
+    seat, server, instructor = model.seat(bench), model.server(bench), model.instructor
     server_address = server.interfaces[1].ip
-    far_client = model.host(f"g{neighbour}").ip
+    far_client = model.bench_host(neighbour, model.client_keys()[0])
     return [
-        Section("Test de connectivité, remise directe, puis STP", (
-            Step(client.name, f"ping -c 3 {server_address}", ping_replies(3, ttl=64),
-                 f"D{bench} reaches S{bench} itself, nothing forwarded: 3 replies, ttl=64"),
-            Step(client.name, f"ping -c 3 {STP_ADDRESS}", ping_replies(3, ttl=63),
-                 f"D{bench} reaches STP through S{bench}: 3 replies, ttl=63"),
+        Section("Test de connectivité, remise directe, puis " + instructor.name.upper(), (
+            Step(seat.name, f"ping -c 3 {server_address}", ping_replies(3, ttl=64),
+                 f"{seat.name.upper()} reaches {server.name.upper()} itself, nothing forwarded: "
+                 "3 replies, ttl=64"),
+            Step(seat.name, f"ping -c 3 {instructor.ip}", ping_replies(3, ttl=63),
+                 f"{seat.name.upper()} reaches {instructor.name.upper()} through "
+                 f"{server.name.upper()}: 3 replies, ttl=63"),
         )),
-        Section("Across benches: through S{0}, STP and S{1}".format(bench, neighbour), (
-            Step(client.name, f"ping -c 3 {far_client}", ping_replies(3, ttl=61),
-                 f"D{bench} reaches G{neighbour} through 3 routers: 3 replies, ttl=61"),
+        Section(f"Across benches: through {server.name.upper()}, {instructor.name.upper()} and "
+                f"{model.server(neighbour).name.upper()}", (
+            Step(seat.name, f"ping -c 3 {far_client.ip}", ping_replies(3, ttl=61),
+                 f"{seat.name.upper()} reaches {far_client.name.upper()} through 3 routers: "
+                 "3 replies, ttl=61"),
         )),
     ]
 

@@ -13,13 +13,12 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from lab.base.errors import LabError, UsageError
+from lab.base.errors import UsageError
+from lab.command.compose import build_lab, enter_runtime, guarded
 from lab.command.options import add_class_options, class_from
 from lab.command.parsing import OneLineParser
-from lab.command.preflight import require_lab_runtime
-from lab.command.signals import Stopped, signal_name, stop_on_signals
 from scenarios.steps import prompt
-from topologies.model import BenchError
+from topologies.model import ClassFileError
 
 
 def run_scenario(script, title, sections, argv=None, say=print):
@@ -30,27 +29,20 @@ def run_scenario(script, title, sections, argv=None, say=print):
         model, overrides = class_from(args)
         bench = _bench_played(args, model)
         client = _client_played(args, model, bench)
-    except (BenchError, UsageError) as error:
+    except (ClassFileError, UsageError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
-    require_lab_runtime(name)
-    stop_on_signals()
-    from lab.runtime.network import Lab
-    from services import default_services
-    try:
-        recorder = _recorder(args, name, model, say)
-        with Lab(model, services=default_services(), say=say, overrides=overrides) as lab:
-            say(f"=== {title} (bench {bench}) ===")
-            results = play(_seated_at(sections(model, bench), bench, client), lab, say, recorder)
-    except LabError as error:
-        print(f"{name}: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"{name}: interrupted; the lab is stopped", file=sys.stderr)
-        return 130
-    except Stopped as stop:
-        print(f"{name}: stopped by {signal_name(stop)}; the lab is stopped", file=sys.stderr)
-        return stop.code
+    enter_runtime(name, script, argv)
+    return guarded(name, lambda: _play_all(args, name, title, sections, model, overrides,
+                                           bench, client, say))
+
+
+def _play_all(args, name, title, sections, model, overrides, bench, client, say):
+    recorder = _recorder(args, name, model, say)
+    with build_lab(model, overrides, say) as lab:
+        say(f"=== {title} (bench {bench}) ===")
+        results = play(_seated_at(sections(model, bench), model.seat(bench).name, client), lab,
+                       say, recorder)
     failed = [r for r in results if not r.passed]
     verdict = "PASS" if not failed else "FAIL"
     say(f"=== {verdict}: {len(results) - len(failed)}/{len(results)} steps passed ===")
@@ -63,7 +55,8 @@ def _parser(name, title):
     parser.add_argument("--bench", type=str, default=None,
                         help="the bench whose student runs the steps (default: the last one)")
     parser.add_argument("--client", default=None,
-                        help="the client where the student sits (default: d<bench>, as in the report)")
+                        help="the host where the student sits (default: the class file's seat, D<bench> "
+                             "in the report's class)")
     parser.add_argument("--capture", action="store_true",
                         help="record packets (pcap), print Wireshark-style dissections and "
                              "write pictures into --results")
@@ -93,16 +86,16 @@ def _bench_played(args, model):
 
 def _client_played(args, model, bench):
     if args.client is None:
-        return f"d{bench}"
+        return model.seat(bench).name
     if args.client not in model.names():
         raise UsageError(f"--client {args.client}: no such host in this class "
                          f"({', '.join(model.names())})")
     return args.client
 
 
-def _seated_at(sections, bench, client):
-    """The report's client is D<bench>: play its steps (and captures) from `client` instead."""
-    default = f"d{bench}"
+def _seated_at(sections, default, client):
+    """The class file's seat (the report's D54) plays the steps, unless --client names another
+    host: its steps (and captures) move there."""
     if client == default:
         return sections
 

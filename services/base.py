@@ -5,23 +5,25 @@
                     test checks it)
     ready_timeout   seconds its readiness probe may take before the lab gives up
     needs           Service classes that must be ready before it starts (default: none)
-    hosts(model)            the HostSpecs it runs on
+    hosts(model)            the HostSpecs it runs on (those whose role names it in the
+                            class file's [services])
     files(model, spec)      {path: text} rendered for one host: pure, testable without root
     checks(spec)            [(path, shell command)]: a non-zero exit stops the lab
     prepare(spec)           shell run inside the host once every check passed, or ""
     start(spec)             shell run inside the host; prints the daemon's PID last
-    ready(host, spec)       one readiness probe (an SOA answer, a 220 banner): True when ready
+    ready(host, spec)       one readiness probe (services/probes.py): True when ready
     stop(spec)              shell run inside the host that stops it (its own stop command),
                             or "" to stop it by its recorded PID
 
-Templates live beside the service, under the path where the file lands
-(services/templates/etc/postfix/main.cf).
+A service is a folder services/<name>/: its module (__init__.py, whose SERVICES lists its
+Service classes in start order) and its templates under templates/, at the path where each
+file lands (services/postfix/templates/etc/postfix/main.cf). services/__init__.py finds them.
+A service is bound to the class it serves: `self.model`.
 """
 
+import inspect
 from pathlib import Path
 from string import Template
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 class Service:
@@ -30,8 +32,11 @@ class Service:
     ready_timeout = 10.0
     needs = ()
 
+    def __init__(self, model=None):
+        self.model = model
+
     def hosts(self, model):
-        raise NotImplementedError
+        return model.hosts_running(self.name)
 
     def files(self, model, spec):
         return {}
@@ -51,7 +56,7 @@ class Service:
     def stop(self, spec):
         return ""
 
-
-def render_template(path, **values):
-    """Fill services/templates/<path> ($name placeholders; $$ for a literal $)."""
-    return Template((TEMPLATES / path.lstrip("/")).read_text()).substitute(values)
+    def template(self, path, **values):
+        """Fill templates/<path> beside the service's module ($name placeholders; $$ for $)."""
+        folder = Path(inspect.getfile(type(self))).resolve().parent / "templates"
+        return Template((folder / path.lstrip("/")).read_text()).substitute(values)

@@ -18,11 +18,16 @@
       Sn eth3 10.n.112.254 --- NSn 10.n.112.1   (secondary DNS)
       Sn eth4 10.n.212.1   --- Pn  10.n.212.2   (a client of the 212 network)
 
-    ClassroomTopo   the Mininet Topo: LabHost nodes, the backbone bridge, veth LANs
-    topos           for `sudo mn --custom topologies/classroom.py --topo classroom[,53,54]`
+The picture is the report's class (topologies/classes/iut.toml); another class file draws
+another address plan on the same shape: an instructor on a backbone, a server per bench,
+and a point-to-point LAN from the server to each client of its bench.
+
+    ClassroomTopo   the Mininet Topo: hosts, the backbone switch, veth LANs (pure data: the
+                    runtime passes its own host and switch classes, as `mn --custom` does)
+    topos           for `sudo mn --custom topologies/classroom.py --switch lxbr
+                    --topo classroom[,53,54]` (the network alone: no services)
 """
 
-import atexit
 import inspect
 import sys
 from pathlib import Path
@@ -34,22 +39,19 @@ if str(_REPO) not in sys.path:
 
 from mininet.topo import Topo  # noqa: E402
 
-from lab.bridge import LabBridge  # noqa: E402
-from lab.errors import UsageError  # noqa: E402
-from lab.host import LabHost  # noqa: E402
-from lab.rundir import RunDir  # noqa: E402
-from topologies.model import DEFAULT_BENCHES, BenchError, classroom  # noqa: E402
+from topologies.model import ClassFileError, classroom  # noqa: E402
 
 
 class ClassroomTopo(Topo):
-    """STP and the benches of a ClassModel, as Mininet nodes and links."""
+    """The instructor and the benches of a ClassModel, as Mininet nodes and links. Each
+    host carries its HostSpec (`spec=`) and its first address (`ip=`, for plain Mininet)."""
 
-    def build(self, model=None, host_dirs=None):
-        self.model = model or classroom(DEFAULT_BENCHES)
-        self.addSwitch("bb", cls=LabBridge, dpid="1")
+    def build(self, model=None):
+        self.model = model or classroom()
+        backbone = self.model.lans[0]
+        self.addSwitch(backbone.name, dpid="1")
         for spec in self.model.hosts:
-            extra = {"host_dir": host_dirs / spec.name} if host_dirs else {}
-            self.addHost(spec.name, cls=LabHost, spec=spec, ip=None, **extra)
+            self.addHost(spec.name, spec=spec, ip=spec.interfaces[0].address)
         for lan in self.model.lans:
             self._add_lan(lan)
 
@@ -67,20 +69,16 @@ class ClassroomTopo(Topo):
 
 
 def _classroom_topo(*benches):
-    """`--topo classroom` (benches 53, 54) or `--topo classroom,53,54,55`.
+    """`--topo classroom` (the class file's benches) or `--topo classroom,53,54,55`.
 
     Errors leave through SystemExit: on an exception, `mn` runs its own cleanup,
     which kills processes by name (every Mininet shell, every ping).
     """
     try:
-        model = classroom(benches or DEFAULT_BENCHES)
-        rundir = RunDir()
-        rundir.acquire()
-    except (BenchError, UsageError) as error:
+        return ClassroomTopo(model=classroom(benches or None))
+    except ClassFileError as error:
         print(f"classroom: {error}", file=sys.stderr)
         raise SystemExit(2) from None
-    atexit.register(rundir.release)
-    return ClassroomTopo(model=model)
 
 
 topos = {"classroom": _classroom_topo}

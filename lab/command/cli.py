@@ -10,41 +10,33 @@
 
 import sys
 
-from lab.base.errors import LabError, UsageError
+from lab.base.errors import UsageError
+from lab.command.compose import build_lab, enter_runtime, guarded
 from lab.command.options import add_class_options, class_from
 from lab.command.parsing import OneLineParser
 from lab.command.preflight import require_lab_runtime
-from lab.command.signals import Stopped, signal_name, stop_on_signals
-from topologies.model import BenchError
+from topologies.model import ClassFileError
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
-    running = args.command == "run"
+    parser = _parser()
+    args = parser.parse_args(argv)
+    prog = f"lab {args.command}"
     if args.command == "shell":
-        require_lab_runtime("-m lab shell", needs_mininet=False)
+        require_lab_runtime(prog, needs_mininet=False)
         return _shell(args.host)
+    if args.command == "clean":
+        enter_runtime(prog, needs_mininet=False)
+        return guarded(prog, _clean)
     try:
-        model, overrides = class_from(args) if args.command != "clean" else (None, None)
-    except (BenchError, UsageError) as error:
-        print(f"lab: {error}", file=sys.stderr)
+        model, overrides = class_from(args)
+    except (ClassFileError, UsageError) as error:
+        print(f"{prog}: {error}", file=sys.stderr)
         return 2
     if args.command == "picture":
         return _picture(model)
-    require_lab_runtime("-m lab " + args.command, needs_mininet=running)
-    stop_on_signals()
-    try:
-        return _run(model, overrides) if running else _clean()
-    except LabError as error:
-        print(f"lab: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("lab: interrupted; everything it started is stopped", file=sys.stderr)
-        return 130
-    except Stopped as stop:
-        print(f"lab: stopped by {signal_name(stop)}; everything it started is stopped",
-              file=sys.stderr)
-        return stop.code
+    enter_runtime(prog)
+    return guarded(prog, lambda: _run(model, overrides))
 
 
 def _parser():
@@ -94,9 +86,10 @@ def _picture(model):
 
 def _run(model, overrides):
     from mininet.cli import CLI
-    from lab.runtime.network import Lab
-    from services import default_services
-    with Lab(model, services=default_services(), overrides=overrides) as lab:
-        print("*** The class is ready. Try: d54 ping -c 3 10.54.1.1   (type 'help', 'exit' to stop)")
+    with build_lab(model, overrides) as lab:
+        bench = model.benches[-1]
+        seat, server = model.seat(bench), model.server(bench)
+        print(f"*** The class is ready. Try: {seat.name} ping -c 3 {server.interfaces[1].ip}"
+              "   (type 'help', 'exit' to stop)")
         CLI(lab.net)
     return 0

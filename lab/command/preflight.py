@@ -1,12 +1,16 @@
 """Checks made before anything starts, each failing with one line and exit code 2.
 
-    PYTHON                      the interpreter the lab runs under (Debian's, with mininet)
-    require_lab_runtime(script) root, and an interpreter that can import mininet
-    fail(message)               print one line on stderr, exit 2
+    PYTHON                        the interpreter the lab runs under (Debian's, with mininet)
+    require_lab_runtime(prog)     root, and an interpreter that can import mininet: under
+                                  another one (a pyenv `python`), a script re-runs itself
+                                  under PYTHON; without root, one line says to use sudo
+                                  (nothing ever escalates by itself)
+    fail(message)                 print one line on stderr, exit 2
 """
 
 import importlib.util
 import os
+import subprocess
 import sys
 
 PYTHON = "/usr/bin/python3"
@@ -17,11 +21,21 @@ def fail(message, code=2):
     sys.exit(code)
 
 
-def require_lab_runtime(script, needs_mininet=True):
-    """Stop with a how-to-run line unless we are root under an interpreter with mininet."""
-    how = f"run: sudo {PYTHON} {script}"
-    if needs_mininet and importlib.util.find_spec("mininet") is None:
-        fail(f"{script}: this Python ({sys.executable}) cannot import mininet; {how} "
-             f"(sudo make deps installs mininet)")
+def require_lab_runtime(prog, needs_mininet=True, script=None, argv=None):
+    how = f"sudo {PYTHON} {script or prog}"
     if os.geteuid() != 0:
-        fail(f"{script}: emulating a network needs root; {how}")
+        fail(f"{prog}: emulating a network needs root; run: {how}")
+    if not needs_mininet or importlib.util.find_spec("mininet") is not None:
+        return
+    if script and os.path.realpath(sys.executable) != os.path.realpath(PYTHON) and _has_mininet(PYTHON):
+        os.execv(PYTHON, [PYTHON, script] + list(sys.argv[1:] if argv is None else argv))
+    fail(f"{prog}: this Python ({sys.executable}) cannot import mininet; run: {how} "
+         f"(sudo make deps installs mininet)")
+
+
+def _has_mininet(python):
+    try:
+        return subprocess.run([python, "-c", "import mininet"], capture_output=True,
+                              timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False

@@ -22,9 +22,9 @@ from topologies.init_script import SCRIPT_PATH, render_init_script
 
 class LabHost(Host):
 
-    def __init__(self, name, spec=None, host_dir=None, **params):
+    def __init__(self, name, spec=None, hosts_dir=None, **params):
         self.spec = spec
-        self.host_dir = str(host_dir or RUN_DIR / "hosts" / name)
+        self.host_dir = str((hosts_dir or RUN_DIR / "hosts") / name)
         self._boot = None
         super().__init__(name, **params)
 

@@ -10,16 +10,19 @@ not ready), everything started so far is stopped before the error goes up.
 
 import os
 import time
+from functools import partial
 
 from mininet.log import setLogLevel
 
 from lab.runtime import cleanup
+from lab.runtime.bridge import LabBridge
+from lab.runtime.host import LabHost
 from lab.runtime.labnet import LabNet
 from lab.base.processes import become_subreaper, record_process
 from lab.runtime.rundir import RunDir
 from lab.runtime.services import ServiceRunner
 from topologies.classroom import ClassroomTopo
-from topologies.model import bench_list_text
+from topologies.benches import bench_list_text
 
 
 class Lab:
@@ -56,10 +59,12 @@ class Lab:
         began = time.monotonic()
         hosts, lans = len(self.model.hosts), len(self.model.lans)
         benches = bench_list_text(self.model.benches)
-        self.say(f"*** Building the class: STP + bench(es) {benches} ({hosts} hosts, {lans} LANs)")
+        self.say(f"*** Building the class: {self.model.instructor.name.upper()} + bench(es) {benches} ({hosts} hosts, {lans} LANs)")
         setLogLevel("output")
-        topo = ClassroomTopo(model=self.model, host_dirs=self.rundir.hosts_dir)
-        self.net = LabNet(topo=topo, controller=None, build=False, say=self.say)
+        topo = ClassroomTopo(model=self.model)
+        host = partial(LabHost, hosts_dir=self.rundir.hosts_dir)
+        self.net = LabNet(topo=topo, host=host, switch=LabBridge, controller=None, build=False,
+                          say=self.say)
         self.net.build()
         self._record_hosts()
         self.net.start()
