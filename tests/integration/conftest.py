@@ -1,7 +1,9 @@
 """Integration tests: root, a real lab (Mininet namespaces, real daemons), real tools.
 
 Fixtures
-    lab              one running class (benches 53, 54) for the module's tests
+    class_file       each class file the suite runs on: the report's (iut) and another
+                     school's (campus); $CLASS (make test CLASS=file.toml) runs on that one only
+    lab              one running class of that file (its default benches) for the module's tests
     machine_before   what the machine's own namespace looked like before the lab
 Helpers
     leftovers()      what a lab left behind (must be nothing after any exit)
@@ -18,6 +20,7 @@ import pytest
 
 from lab.base.processes import pids_with_mount_of
 from lab.runtime.rundir import RUN_DIR
+from topologies.classfile import CLASSES
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
@@ -39,12 +42,23 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
+def class_files():
+    chosen = os.environ.get("CLASS")
+    if chosen:
+        return [Path(chosen)]
+    return [CLASSES / "iut.toml", CLASSES / "campus.toml"]
+
+
+@pytest.fixture(scope="module", params=class_files(), ids=lambda path: path.stem)
+def class_file(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def lab():
-    from lab.runtime.network import Lab
-    from services import default_services
+def lab(class_file):
+    from lab.command.compose import build_lab
     from topologies.model import classroom
-    with Lab(classroom((53, 54)), services=default_services(), say=lambda _line: None) as running:
+    with build_lab(classroom(path=class_file), say=lambda _line: None) as running:
         yield running
 
 
