@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 PYTHON = "/usr/bin/python3"
+REEXEC = "CLASSLAB_REEXEC_FROM"  # set once re-run: never twice
 
 
 def fail(message, code=2):
@@ -27,7 +28,8 @@ def require_lab_runtime(prog, needs_mininet=True, script=None, argv=None):
         fail(f"{prog}: emulating a network needs root; run: {how}")
     if not needs_mininet or importlib.util.find_spec("mininet") is not None:
         return
-    if script and os.path.realpath(sys.executable) != os.path.realpath(PYTHON) and _has_mininet(PYTHON):
+    if script and not os.environ.get(REEXEC) and _has_mininet(PYTHON):
+        os.environ[REEXEC] = sys.executable
         os.execv(PYTHON, [PYTHON, script] + list(sys.argv[1:] if argv is None else argv))
     fail(f"{prog}: this Python ({sys.executable}) cannot import mininet; run: {how} "
          f"(sudo make deps installs mininet)")
