@@ -22,24 +22,14 @@ The picture is the report's class (topologies/classes/iut.toml); another class f
 another address plan on the same shape: an instructor on a backbone, a server per bench,
 and a point-to-point LAN from the server to each client of its bench.
 
-    ClassroomTopo   the Mininet Topo: hosts, the backbone switch, veth LANs (pure data: the
-                    runtime passes its own host and switch classes, as `mn --custom` does)
-    topos           for `sudo mn --custom topologies/classroom.py --switch lxbr
-                    --topo classroom[,53,54]` (the network alone: no services)
+    ClassroomTopo   the Mininet Topo: hosts, the backbone switch, veth LANs. Pure data: the
+                    runtime gives the host and switch classes (Mininet's host=/switch=, or
+                    the topo's hopts/sopts, as lab/runtime/mn_custom.py does for `mn --custom`)
 """
 
-import inspect
-import sys
-from pathlib import Path
+from mininet.topo import Topo
 
-# `mn --custom` runs this file with exec(): find the repository without __file__.
-_REPO = Path(inspect.getframeinfo(inspect.currentframe()).filename).resolve().parents[1]
-if str(_REPO) not in sys.path:
-    sys.path.insert(0, str(_REPO))
-
-from mininet.topo import Topo  # noqa: E402
-
-from topologies.model import ClassFileError, classroom  # noqa: E402
+from topologies.model import classroom
 
 
 class ClassroomTopo(Topo):
@@ -49,9 +39,9 @@ class ClassroomTopo(Topo):
     def build(self, model=None):
         self.model = model or classroom()
         backbone = self.model.lans[0]
-        self.addSwitch(backbone.name, dpid="1")
+        self.addSwitch(backbone.name, **{**self.sopts, "dpid": "1"})
         for spec in self.model.hosts:
-            self.addHost(spec.name, spec=spec, ip=spec.interfaces[0].address)
+            self.addHost(spec.name, **{**self.hopts, "spec": spec, "ip": spec.interfaces[0].address})
         for lan in self.model.lans:
             self._add_lan(lan)
 
@@ -66,19 +56,3 @@ class ClassroomTopo(Topo):
         self.addLink(first.name, second.name,
                      intfName1=first.interface_on(lan.name).name,
                      intfName2=second.interface_on(lan.name).name)
-
-
-def _classroom_topo(*benches):
-    """`--topo classroom` (the class file's benches) or `--topo classroom,53,54,55`.
-
-    Errors leave through SystemExit: on an exception, `mn` runs its own cleanup,
-    which kills processes by name (every Mininet shell, every ping).
-    """
-    try:
-        return ClassroomTopo(model=classroom(benches or None))
-    except ClassFileError as error:
-        print(f"classroom: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-topos = {"classroom": _classroom_topo}
