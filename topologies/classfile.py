@@ -62,8 +62,10 @@ class ClassFile:
         except tomllib.TOMLDecodeError as error:
             line = re.search(r"at line (\d+)", str(error))
             where = f"{self.name}:{line.group(1)}" if line else self.name
+            shown = _line_text(self.text, int(line.group(1))) if line else ""
             raise ClassFileError(f"class file {where}: not valid TOML: "
-                                 f"{str(error).split(' (at line')[0]}") from None
+                                 f"{str(error).split(' (at line')[0]}"
+                                 f"{f' in: {shown}' if shown else ''}") from None
         self._check_shape()
 
     def table(self, name):
@@ -72,15 +74,17 @@ class ClassFile:
     def zones(self):
         return self.data.get("zone", [])
 
-    def fail(self, table, key, what):
-        """Raise ClassFileError for `key` of `table` ("zone#3" is the third [[zone]])."""
-        line = self.line_of(table, key)
+    def fail(self, table, key, what, near=None):
+        """Raise ClassFileError for `key` of `table` ("zone#3" is the third [[zone]]);
+        near: a text of the key's value (one line of a list), for that line's number."""
+        line = self.line_of(table, key, near)
         where = f"{self.name}:{line}" if line else self.name
         label = f"[[zone]] #{table.split('#')[1]}" if table.startswith("zone#") else f"[{table}]"
         raise ClassFileError(f"class file {where}: {label}{' ' + key if key else ''}: {what}")
 
-    def line_of(self, table, key):
-        """The line of `key` in `table` (or of the table's header), as the file is written."""
+    def line_of(self, table, key, near=None):
+        """The line of `key` in `table` (or of the table's header), as the file is written;
+        with `near`, the line of the key's value that holds that text, if one does."""
         lines = self.text.splitlines()
         header = _header_line(lines, table)
         if header is None:
@@ -91,7 +95,7 @@ class ClassFile:
                 if stripped.startswith("["):
                     break
                 if re.match(rf"{re.escape(key)}\s*=", stripped):
-                    return number + 1
+                    return _line_near(lines, number, near) + 1
         return header + 1
 
     def _check_shape(self):
@@ -169,6 +173,22 @@ def _header_line(lines, table):
         if re.match(rf"\s*\[\s*{re.escape(table)}\s*\]", line):
             return index
     return None
+
+
+def _line_near(lines, start, near):
+    """The line from `start` on, within the same key's value, that holds `near`; else start."""
+    if near:
+        for number in range(start, len(lines)):
+            if number > start and re.match(r"\s*(\[|[A-Za-z_][\w-]*\s*=)", lines[number]):
+                break
+            if f'"{near}"' in lines[number]:
+                return number
+    return start
+
+
+def _line_text(text, number):
+    lines = text.splitlines()
+    return lines[number - 1].strip() if 0 < number <= len(lines) else ""
 
 
 def _shown(path):

@@ -95,6 +95,9 @@ class ClassSpec:
         cls = self.file.table("class")
         self.title = cls.get("title", self.file.name)
         self.bench_range = tuple(cls["bench_range"])
+        if not 0 <= self.bench_range[0] <= self.bench_range[1]:
+            self.fail("class", "bench_range", f"{list(self.bench_range)} is no range of bench "
+                                              "numbers (first <= last, from 0)")
         self.default_benches = self._benches(cls["benches"], "benches")
         self.rule = cls["neighbour"]
         self.services = {role: tuple(names) for role, names in self.file.table("services").items()}
@@ -255,7 +258,9 @@ class ClassBuilder:
                                      (addresses, entry["address"],
                                       "address" if "lan" in entry or n is None else "backbone")):
                 if value in seen:
-                    self.file.fail(table, key, f"'{value}'{_bench(n)} is also {seen[value]}")
+                    kind = "name" if seen is names else "address"
+                    self.file.fail(table, key, f"'{value}'{_bench(n)} is already the {kind} "
+                                               f"of {seen[value]}")
                 seen[value] = f"[{table}]{_bench(n)}"
             if "lan" in entry:
                 nets.append((entry["lan"], f"[{table}] lan{_bench(n)}"))
@@ -343,7 +348,7 @@ class ClassBuilder:
         try:
             return expand(text, lambda words, form: self.resolve(words, form, n))
         except PlaceholderError as error:
-            self.file.fail(table, key, f"'{text}': {error}")
+            self.file.fail(table, key, f"'{text}': {error}", near=text)
 
     def resolve(self, words, form, n):
         if words == ["n"] and n is not None:
@@ -459,9 +464,11 @@ class ZoneBuilder:
         else:
             self.b.file.fail(self.where, "primary", f"'{primary_key}' is neither 'instructor' "
                                                     f"nor a host of [bench.hosts]")
-        records = [self._record(text("records", line)) for line in self.table["records"]]
+        records = [self._record(text("records", line), "records", line)
+                   for line in self.table["records"]]
         for m in self.b.benches:
-            records += [self._record(self.b.expand(self.where, "each_bench", line, m))
+            records += [self._record(self.b.expand(self.where, "each_bench", line, m),
+                                     "each_bench", line)
                         for line in self.table.get("each_bench", ())]
         secondaries, transfer_to, masters = self._secondaries(n)
         try:
@@ -496,11 +503,11 @@ class ZoneBuilder:
             masters = self.b.layout[n][keys[0]]["gateway"]
         return tuple(names), tuple(addresses), masters
 
-    def _record(self, line):
+    def _record(self, line, key, written):
         try:
             return parse_record(line)
         except RecordError as error:
-            self.b.file.fail(self.where, "records", str(error))
+            self.b.file.fail(self.where, key, str(error), near=written)
 
 
 def zone_table(zone):
