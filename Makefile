@@ -61,8 +61,10 @@ clean:
 VARIANT ?= base
 VM_DIR  := build/vm
 
+SOURCE  ?= worktree
+
 vm:
-	@$(PYTHON) tools/vm/build.py --variant "$(VARIANT)"
+	@$(PYTHON) tools/vm/build.py --variant "$(VARIANT)" --source "$(SOURCE)"
 
 vm-test: vm
 	@$(PYTHON) tools/vm/vmtest.py

@@ -52,9 +52,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="make vm", description=__doc__.splitlines()[0])
     parser.add_argument("--variant", default="base", choices=vmspec.VARIANTS)
     parser.add_argument("--out", type=Path, default=REPO / "build" / "vm")
+    parser.add_argument("--source", choices=("worktree", "head"), default="worktree",
+                        help="the project as in the working tree (default) or as committed (HEAD)")
     options = parser.parse_args(argv)
     try:
-        Build(options.variant, options.out).run()
+        Build(options.variant, options.out, options.source).run()
     except BadInput as error:
         print(f"make vm: {error}", file=sys.stderr)
         return 2
@@ -69,8 +71,8 @@ def image_name(variant):
 
 
 class Build:
-    def __init__(self, variant, out):
-        self.variant, self.out = variant, out
+    def __init__(self, variant, out, source="worktree"):
+        self.variant, self.out, self.source = variant, out, source
         self.cache = out / "cache"
         self.work = out / f"work-{variant}"
         self.root = self.work / "root"
@@ -153,15 +155,20 @@ class Build:
              "--xattrs", "--xattrs-include=*", "--numeric-owner"])
 
     def configure(self):
-        install_project(self.root / "opt" / "classlab")
+        copied = install_project(self.root / "opt" / "classlab", self.source)
         write_system_files(self.root, self.root_uuid, self.variant)
         add_instructor(self.root)
         services = ["named.service", "postfix.service"]
         run(["systemctl", "--root", str(self.root), "disable", "--quiet", *services])
-        run(["systemctl", "--root", str(self.root), "enable", "--quiet", "classlab-vmtest.service"])
+        run(["systemctl", "--root", str(self.root), "enable", "--quiet", "classlab-vmtest.service",
+             "classlab-ssh-hostkeys.service"])
+        for key in (self.root / "etc/ssh").glob("ssh_host_*"):
+            key.unlink()  # every copy of the image makes its own at first boot
         if self.variant == "desktop":
             run(["systemctl", "--root", str(self.root), "enable", "--quiet", "lightdm.service"])
             run(["systemctl", "--root", str(self.root), "set-default", "graphical.target"])
+        origin = "git ls-files, working tree" if self.source == "worktree" else "git archive HEAD"
+        return f"/opt/classlab: {copied} files from {origin}"
 
     def filesystem(self):
         size = DISK_BYTES - PART_START * 512
@@ -234,9 +241,24 @@ def used_bytes(path):
     return os.stat(path).st_blocks * 512
 
 
-def install_project(target):
-    """The project's tracked files, as they are in the working tree, into /opt/classlab."""
-    listing = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True,
+def install_project(target, source="worktree"):
+    """The project's files into /opt/classlab, owned by root.
+
+    worktree: `git ls-files`, the tracked files as they are in the working tree, plus the
+    new ones not yet committed that git does not ignore (in a clean checkout, exactly the
+    tracked files). head: the last commit, `git archive HEAD`."""
+    if source == "head":
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=REPO,
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target), "--no-same-owner"], input=archive,
+                       check=True)
+        copied = sum(1 for path in target.rglob("*") if not path.is_dir())
+        for path in [target, *target.rglob("*")]:
+            os.chown(path, 0, 0, follow_symlinks=False)
+        return copied
+    listing = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             cwd=REPO, check=True,
                              capture_output=True).stdout.decode().split("\0")
     copied = 0
     for name in filter(None, listing):
@@ -252,7 +274,7 @@ def install_project(target):
         if directory.is_dir():
             os.chown(directory, 0, 0)
             directory.chmod(0o755)
-    print(f"[vm]   /opt/classlab: {copied} files from git ls-files", flush=True)
+    return copied
 
 
 def write_system_files(root, root_uuid, variant):
@@ -273,8 +295,8 @@ def write_system_files(root, root_uuid, variant):
     for name in ("normal.mod", "command.lst", "fs.lst", "moddep.lst", "terminal.lst"):
         if (GRUB_DIR / name).exists():
             shutil.copy2(GRUB_DIR / name, modules / name)
-    unit = root / "etc/systemd/system/classlab-vmtest.service"
-    write(unit, (FILES / "classlab-vmtest.service").read_text())
+    for unit in ("classlab-vmtest.service", "classlab-ssh-hostkeys.service"):
+        write(root / "etc/systemd/system" / unit, (FILES / unit).read_text())
     script = root / "usr/local/sbin/classlab-vmtest"
     write(script, (FILES / "classlab-vmtest").read_text())
     script.chmod(0o755)

@@ -22,11 +22,11 @@ TEST_LABEL = "CLASSLABTEST"
 ROOT_LABEL = "classlab-root"
 
 # What a bootable machine needs beyond the lab's own packages: a kernel, systemd, a
-# network for when the instructor gives it one (ifupdown + DHCP on eth0), and the
-# README's first commands (make, sudo, nano for the students' zone files).
+# network for when the instructor gives it one (ifupdown + DHCP on eth0; ssh and rsync
+# for Vagrant), and the README's first commands (make, sudo, nano for the zone files).
 BOOTABLE = ("linux-image-amd64 systemd-sysv udev kmod initramfs-tools dbus e2fsprogs "
-            "sudo make git nano less bash-completion ifupdown isc-dhcp-client "
-            "iputils-ping ca-certificates").split()
+            "sudo make nano less bash-completion ifupdown isc-dhcp-client "
+            "openssh-server rsync ca-certificates").split()
 # The demo in front of a class: a light desktop that logs in by itself, xterm, Wireshark.
 DESKTOP = ("xserver-xorg-core xserver-xorg-input-libinput xserver-xorg-video-fbdev "
            "xserver-xorg-video-vesa xserver-xorg-video-qxl lightdm openbox xterm wireshark "
