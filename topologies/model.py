@@ -587,8 +587,9 @@ class ClassModel:
         return [z for z in self.zones if host_name in z.secondaries]
 
     def zone(self, name, primary=None):
+        wanted = name.lower().rstrip(".") or "."
         for zone in self.zones:
-            if zone.name.lower() == name.lower().rstrip(".") and primary in (None, zone.primary):
+            if zone.name.lower() == wanted and primary in (None, zone.primary):
                 if primary is not None or not zone.copy:
                     return zone
         raise KeyError(f"no zone {name} in this class")
