@@ -1,20 +1,34 @@
-"""What each service says it needs is what tools/install-deps installs."""
+"""What each service says it needs is what tools/install-deps installs (its --list)."""
 
-import re
+import subprocess
 from pathlib import Path
 
-from services import default_services
+from services import all_services
 
 INSTALL_DEPS = Path(__file__).resolve().parents[2] / "tools" / "install-deps"
 
 
 def installed_packages():
-    listing = re.search(r'PACKAGES="([^"]*)"', INSTALL_DEPS.read_text()).group(1)
+    listing = subprocess.run(["sh", str(INSTALL_DEPS), "--list"], capture_output=True,
+                             text=True, check=True, timeout=30).stdout
     return set(listing.split())
 
 
+def test_install_deps_lists_one_package_a_line():
+    lines = subprocess.run(["sh", str(INSTALL_DEPS), "--list"], capture_output=True, text=True,
+                           check=True, timeout=30).stdout.splitlines()
+    assert lines and all(line and " " not in line for line in lines)
+    assert len(lines) == len(set(lines))
+
+
+def test_every_service_found_declares_its_packages():
+    services = all_services()
+    assert {"named", "postfix"} <= {s.name for s in services}
+    assert all(s.packages for s in services), [s.name for s in services if not s.packages]
+
+
 def test_every_service_package_is_installed_by_install_deps():
-    needed = {package for service in default_services() for package in service.packages}
+    needed = {package for service in all_services() for package in service.packages}
     assert needed and needed <= installed_packages(), needed - installed_packages()
 
 
