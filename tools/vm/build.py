@@ -7,8 +7,9 @@ Phases, each printed with its time:
     configure   the project from `git ls-files` into /opt/classlab, the `instructor` account,
                 the greeting, the bootloader's menu, the test unit; the machine's own
                 bind9 and Postfix disabled
-    filesystem  mkfs.ext4 -d: the root directory becomes an ext4 image (no loop mount)
-    disk        an MBR disk: GRUB's boot.img + core.img before the partition, ext4 after
+    filesystem  an MBR disk; mkfs.ext4 -d writes the root directory into its partition
+                (no loop device, no mount)
+    bootloader  GRUB's boot.img in the MBR, core.img before the partition
     qcow2       qemu-img convert, then the image is renamed to its final name
 
 Bad input (not root, too little space, registry unreachable, a tool missing) prints one
@@ -79,7 +80,8 @@ class Build:
         self.final = out / image_name(variant)
         self.root_uuid = str(uuid.uuid4())
         self.packages = vmspec.package_list(variant)
-        self.tarball = self.cache / f"debian-{vmspec.SUITE}-{vmspec.cache_key(self.packages)}.tar"
+        self.tarball = (self.cache / f"debian-{vmspec.SUITE}-{variant}-"
+                                     f"{vmspec.cache_key(self.packages)}.tar")
         self.began = time.monotonic()
 
     def run(self):
@@ -90,7 +92,7 @@ class Build:
         self.phase("root", self.unpack)
         self.phase("configure", self.configure)
         self.phase("filesystem", self.filesystem)
-        self.phase("disk", self.disk)
+        self.phase("bootloader", self.bootloader)
         self.phase("qcow2", self.qcow2)
         shutil.rmtree(self.work, ignore_errors=True)
         size = self.final.stat().st_size / 1024 ** 3
@@ -146,6 +148,9 @@ class Build:
             partial.unlink(missing_ok=True)
             raise BadInput("mmdebstrap failed (its messages are above); no image written") from None
         partial.rename(self.tarball)
+        for stale in self.cache.glob(f"debian-*-{self.variant}-*.tar"):
+            if stale != self.tarball:
+                stale.unlink()  # an older package list: one tarball a variant is kept
         return f"{self.tarball.stat().st_size / 1024 ** 3:.2f} GiB"
 
     def unpack(self):
@@ -171,19 +176,24 @@ class Build:
         return f"/opt/classlab: {copied} files from {origin}"
 
     def filesystem(self):
-        size = DISK_BYTES - PART_START * 512
-        target = self.work / "root.ext4"
-        run(["mkfs.ext4", "-q", "-F", "-L", vmspec.ROOT_LABEL, "-U", self.root_uuid,
-             "-d", str(self.root), str(target), str(size // 1024) + "k"])
-        shutil.rmtree(self.root)
-        return f"{used_bytes(target) / 1024 ** 3:.2f} GiB used"
-
-    def disk(self):
+        """An MBR disk with one partition at 1 MiB, and mkfs.ext4 -d writing the root into
+        it at that offset: no loop device, no mount, no copy."""
         raw = self.work / "disk.raw"
         with open(raw, "wb") as disk:
             disk.truncate(DISK_BYTES)
         run(["sfdisk", "--quiet", str(raw)],
             input=f"label: dos\nstart={PART_START}, type=83, bootable\n")
+        size = DISK_BYTES - PART_START * 512
+        run(["mkfs.ext4", "-q", "-F", "-L", vmspec.ROOT_LABEL, "-U", self.root_uuid,
+             "-E", f"offset={PART_START * 512}", "-d", str(self.root), str(raw),
+             str(size // 1024) + "k"])
+        shutil.rmtree(self.root)
+        return f"{used_bytes(raw) / 1024 ** 3:.2f} GiB used"
+
+    def bootloader(self):
+        """GRUB for BIOS: boot.img in the MBR (its first 440 bytes: the partition table
+        stays), core.img in the gap before the partition, which finds the root by its UUID."""
+        raw = self.work / "disk.raw"
         core = self.work / "core.img"
         early = self.work / "early.cfg"
         early.write_text(f"search --no-floppy --fs-uuid --set=root {self.root_uuid}\n"
@@ -193,12 +203,10 @@ class Build:
         if core.stat().st_size > (PART_START - 1) * 512:
             raise RuntimeError("GRUB's core.img does not fit before the partition")
         with open(raw, "r+b") as disk:
-            disk.write((GRUB_DIR / "boot.img").read_bytes()[:440])  # keeps the partition table
+            disk.write((GRUB_DIR / "boot.img").read_bytes()[:440])
             disk.seek(512)
             disk.write(core.read_bytes())
-        run(["dd", f"if={self.work / 'root.ext4'}", f"of={raw}", "bs=4M", "conv=notrunc,sparse",
-             f"seek={PART_START * 512}", "oflag=seek_bytes", "status=none"])
-        (self.work / "root.ext4").unlink()
+        return f"core.img {core.stat().st_size // 1024} KiB"
 
     def qcow2(self):
         partial = self.final.with_name(self.final.name + ".part")
