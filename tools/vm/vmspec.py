@@ -7,16 +7,19 @@
 """
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_DEPS = REPO / "tools" / "install-deps"
 SUITE = "bookworm"
+# VM_MIRROR=http://my-mirror replaces Debian's own (a school's mirror or apt cache).
+REGISTRY = os.environ.get("VM_MIRROR", "http://deb.debian.org").rstrip("/")
 MIRRORS = (
-    "deb http://deb.debian.org/debian bookworm main",
-    "deb http://deb.debian.org/debian bookworm-updates main",
-    "deb http://deb.debian.org/debian-security bookworm-security main",
+    f"deb {REGISTRY}/debian bookworm main",
+    f"deb {REGISTRY}/debian bookworm-updates main",
+    f"deb {REGISTRY}/debian-security bookworm-security main",
 )
 TEST_LABEL = "CLASSLABTEST"
 ROOT_LABEL = "classlab-root"

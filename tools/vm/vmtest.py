@@ -62,6 +62,8 @@ def parse_results(text):
 
 
 def make_test_disk(path, job):
+    with open(path, "wb"):
+        pass  # mkfs.ext4 is quiet about a file that exists
     with tempfile.TemporaryDirectory() as content:
         (Path(content) / "job.sh").write_text(job)
         (Path(content) / "out").mkdir()
