@@ -1,7 +1,8 @@
 """Counted batches of mail, each message with a unique Message-ID, and counting them on arrival.
 
     send_batch(lab, host, recipient, tag, numbers)   sendmail, one message per number
-    arrived(lab, host, tag)                           Counter of the tag's Message-IDs in etudiant's mbox
+    arrived(lab, host, tag)                           Counter of the tag's Message-IDs in the
+                                                      class's student's mbox
     wait_all_arrived(lab, host, tag, numbers)         every one there, exactly once
     queue_size(lab, host)                             messages in the host's Postfix queue
     outcomes(lab, host, tag)                          {Message-ID: last status in mail.log}
@@ -36,7 +37,8 @@ def wait_all_arrived(lab, host, tag, numbers, timeout=60):
     expected = {message_id(tag, n) for n in numbers}
     try:
         wait_until(lambda: set(arrived(lab, host, tag)) >= expected,
-                   f"{len(expected)} messages {tag} in {host}:/var/mail/etudiant", timeout)
+                   f"{len(expected)} messages {tag} in {host}:/var/mail/{lab.model.student.name}",
+                   timeout)
     except NotReadyError as error:
         missing = sorted(expected - set(arrived(lab, host, tag)))
         raise AssertionError(f"{error}: {len(missing)} missing, e.g. {missing[:3]}\n"

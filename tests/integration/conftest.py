@@ -5,7 +5,13 @@ Fixtures
                      school's (campus); $CLASS (make test CLASS=file.toml) runs on that one only
     lab              one running class of that file (its default benches) for the module's tests
     machine_before   what the machine's own namespace looked like before the lab
+    played           the bench whose student the tests play (the class's last), a BenchView
 Helpers
+    one_class()      for a module about the machine itself: its `class_file` fixture, the
+                     first class only (`class_file = one_class()` in the module)
+    BenchView        a bench's hosts and domains as the tests name them (.neighbour: the
+                     bench it writes to)
+    gateway(host)    the server's address on a client's LAN (the client's default route)
     leftovers()      what a lab left behind (must be nothing after any exit)
     machine_view()   the machine's own addresses, routes, links, hostname, key files
 """
@@ -14,6 +20,7 @@ import hashlib
 import os
 import socket
 import subprocess
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -54,12 +61,53 @@ def class_file(request):
     return request.param
 
 
+def one_class():
+    return pytest.fixture(scope="module", name="class_file")(lambda: class_files()[0])
+
+
 @pytest.fixture(scope="module")
 def lab(class_file):
     from lab.command.compose import build_lab
     from topologies.model import classroom
     with build_lab(classroom(path=class_file), say=lambda _line: None) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def played(lab):
+    return BenchView(lab.model, lab.model.benches[-1])
+
+
+class BenchView:
+    """One bench of a class model: its server, its seat, its mail domains, its secondary DNS."""
+
+    def __init__(self, model, number):
+        self.model, self.number = model, number
+        self.server, self.seat = model.server(number), model.seat(number)
+        self.origin = model.mail_origin(number)
+        self.domains = model.mail_domains(number)
+
+    @cached_property
+    def neighbour(self):
+        return BenchView(self.model, self.model.neighbour(self.number))
+
+    @property
+    def hosts(self):
+        return [h for h in self.model.hosts if h.bench == self.number]
+
+    @property
+    def secondary(self):
+        """The host copying the server's zones (the report's NSn)."""
+        copied = [z for z in self.model.zones_on(self.server.name) if z.secondaries]
+        return self.model.host(copied[0].secondaries[0])
+
+    @property
+    def student(self):
+        return self.model.student.name
+
+
+def gateway(host):
+    return next(route.via for route in host.routes if route.destination == "default")
 
 
 def leftovers():

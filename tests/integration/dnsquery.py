@@ -5,6 +5,7 @@ design), so the query runs in the host (`python3 -c` through host.popen) and sen
 its answer back on stdout as wire format.
 
     ask(lab, host, server, name, rdtype, recurse=True)  -> dns.message.Message
+    ask_many(lab, host, server, [(name, rdtype)...])     -> [Message], in one process
     transfer(lab, host, server, zone)                    -> ("NOERROR", [names]) or (rcode, [])
 """
 
@@ -14,11 +15,12 @@ import dns.message
 
 ASK = """
 import sys, dns.flags, dns.message, dns.query
-name, rdtype, server, recurse = sys.argv[1:]
-query = dns.message.make_query(name, rdtype, use_edns=0)
-if recurse == "no":
-    query.flags &= ~dns.flags.RD
-sys.stdout.write(dns.query.udp(query, server, timeout=3).to_wire().hex())
+server, recurse, *queries = sys.argv[1:]
+for name, rdtype in zip(queries[::2], queries[1::2]):
+    query = dns.message.make_query(name, rdtype, use_edns=0)
+    if recurse == "no":
+        query.flags &= ~dns.flags.RD
+    print(dns.query.udp(query, server, timeout=3).to_wire().hex())
 """
 
 TRANSFER = """
@@ -37,14 +39,20 @@ except (dns.exception.FormError, EOFError, ConnectionError) as error:
 def _run_in(lab, host, code, *args):
     process = lab.host(host).popen(["/usr/bin/python3", "-c", code, *args],
                                    stdin=subprocess.DEVNULL)
-    out, err = process.communicate(timeout=30)
+    out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err.decode()
     return out.decode()
 
 
+def ask_many(lab, host, server, queries, recurse=True):
+    words = [word for query in queries for word in query]
+    wires = _run_in(lab, host, ASK, server, "yes" if recurse else "no", *words).split()
+    return [dns.message.from_wire(bytes.fromhex(wire)) for wire in wires]
+
+
 def ask(lab, host, server, name, rdtype="A", recurse=True):
-    wire = _run_in(lab, host, ASK, name, rdtype, server, "yes" if recurse else "no")
-    return dns.message.from_wire(bytes.fromhex(wire))
+    [answer] = ask_many(lab, host, server, [(name, rdtype)], recurse)
+    return answer
 
 
 def transfer(lab, host, server, zone):

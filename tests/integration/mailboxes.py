@@ -1,4 +1,5 @@
 """Reading a host's mailbox with Python's mailbox module, and waiting for a message.
+`user` defaults to the class's student.
 
     messages(lab, host, user)                     every message of /var/mail/<user> in that host
     wait_for_message(lab, host, subject, user)    the message with that subject, once it arrived
@@ -13,7 +14,8 @@ import tempfile
 from lab.base.waiting import wait_until
 
 
-def messages(lab, host, user="etudiant"):
+def messages(lab, host, user=None):
+    user = user or lab.model.student.name
     process = lab.host(host).popen(["cat", f"/var/mail/{user}"], stdin=subprocess.DEVNULL)
     content, _ = process.communicate(timeout=30)
     with tempfile.NamedTemporaryFile(suffix=".mbox") as copy:
@@ -22,7 +24,9 @@ def messages(lab, host, user="etudiant"):
         return list(mailbox.mbox(copy.name))
 
 
-def wait_for_message(lab, host, subject, user="etudiant", timeout=20):
+def wait_for_message(lab, host, subject, user=None, timeout=20):
+    user = user or lab.model.student.name
+
     def arrived():
         found = [m for m in messages(lab, host, user) if m["Subject"] == subject]
         return found and found
