@@ -49,7 +49,7 @@ scenarios: deps
 	@$(PYTHON) -m scenarios all $(ARGS)
 
 bench: deps
-	@$(PYTHON) -m bench
+	@$(PYTHON) -m bench $(LAB_ARGS)
 
 picture:
 	@$(PYTHON) -m lab picture $(LAB_ARGS)
@@ -67,7 +67,7 @@ vm:
 	@$(PYTHON) tools/vm/build.py --variant "$(VARIANT)" --source "$(SOURCE)"
 
 vm-test: vm
-	@$(PYTHON) tools/vm/vmtest.py
+	@$(PYTHON) tools/vm/$(if $(filter desktop,$(VARIANT)),desktop_test.py,vmtest.py)
 
 vm-test-full: vm
 	@$(PYTHON) tools/vm/vmtest.py --full

@@ -111,7 +111,6 @@ class Build:
     def check(self):
         if os.geteuid() != 0:
             raise BadInput("must run as root (sudo make vm): the image's files belong to root")
-        install_host_tools()
         self.out.mkdir(parents=True, exist_ok=True)
         free = shutil.disk_usage(self.out).free / 1024 ** 3
         if free < MIN_FREE_GIB:
@@ -119,6 +118,7 @@ class Build:
                            f"{MIN_FREE_GIB:.0f} GiB needed")
         if not self.tarball.exists():
             self.check_registry()
+        install_host_tools()
 
     def check_registry(self):
         url = vmspec.MIRRORS[0].split()[1] + f"/dists/{vmspec.SUITE}/Release"
@@ -311,6 +311,9 @@ def write_system_files(root, root_uuid, variant):
     if variant == "desktop":
         write(root / "etc/lightdm/lightdm.conf.d/50-classlab.conf",
               (FILES / "lightdm-autologin.conf").read_text())
+        sudoers = root / "etc/sudoers.d/classlab-display"
+        write(sudoers, (FILES / "sudoers-display").read_text())
+        sudoers.chmod(0o440)
 
 
 def add_instructor(root):
@@ -319,6 +322,11 @@ def add_instructor(root):
     run(["chpasswd", "--root", str(root)], input=f"instructor:{PASSWORD}\n")
     profile = root / "home/instructor/.profile"
     write(profile, profile.read_text() + "\ncd /opt/classlab 2>/dev/null || true\n")
+    autostart = root / "home/instructor/.config/openbox/autostart"
+    write(autostart, (FILES / "openbox-autostart").read_text())
+    owner = (root / "home/instructor").stat()
+    for path in (autostart, autostart.parent, autostart.parent.parent):
+        os.chown(path, owner.st_uid, owner.st_gid)
 
 
 def write(path, text):

@@ -45,7 +45,8 @@ class Machine:
     """A VM booted from its own disk (no -kernel): the bootloader inside the image boots it."""
 
     def __init__(self, disks, workdir, serial="file", display="none", network=None,
-                 memory_mib=MEMORY_MIB, cpus=CPUS):
+                 memory_mib=MEMORY_MIB, cpus=CPUS, extra=()):
+        self.extra = list(extra)
         self.disks, self.workdir = [Path(d) for d in disks], Path(workdir)
         self.serial_mode, self.display, self.network = serial, display, network
         self.memory_mib, self.cpus = memory_mib, cpus
@@ -69,6 +70,7 @@ class Machine:
             arguments += ["-serial", f"file:{self.console}"]
         else:
             arguments += ["-serial", "mon:stdio"]
+        arguments += self.extra
         if self.display == "none":
             arguments += ["-display", "none", "-vga", "std"]
         else:
@@ -158,6 +160,7 @@ class Machine:
 def overlay(base, path):
     """A copy-on-write layer over the image, so a test run leaves the image as it was."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2",
                     "-b", str(Path(base).resolve()), str(path)], check=True)

@@ -32,8 +32,8 @@ BOOTABLE = ("linux-image-amd64 systemd-sysv udev kmod initramfs-tools dbus e2fsp
             "openssh-server rsync ca-certificates").split()
 # The demo in front of a class: a light desktop that logs in by itself, xterm, Wireshark.
 DESKTOP = ("xserver-xorg-core xserver-xorg-input-libinput xserver-xorg-video-fbdev "
-           "xserver-xorg-video-vesa xserver-xorg-video-qxl lightdm openbox xterm wireshark "
-           "fonts-dejavu-core x11-xserver-utils").split()
+           "xserver-xorg-video-vesa xserver-xorg-video-qxl lightdm lightdm-gtk-greeter openbox "
+           "xterm wireshark fonts-dejavu-core x11-xserver-utils x11-utils").split()
 VARIANTS = ("base", "desktop")
 
 

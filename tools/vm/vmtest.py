@@ -29,7 +29,7 @@ SCENARIOS = ("connectivity", "dns_lookup", "mx_delivery")
 SCENARIO_TIMEOUT_S = 900
 
 
-def job_script(scenarios=SCENARIOS, full=False):
+def job_script(scenarios=SCENARIOS, full=False, steps=None):
     """job.sh: what the VM runs; one `name exit-code seconds` line per step in $OUT/results."""
     lines = ["#!/bin/bash", "# written by tools/vm/vmtest.py; run by classlab-vmtest inside the VM",
              "cd /opt/classlab", "status=0",
@@ -44,7 +44,9 @@ def job_script(scenarios=SCENARIOS, full=False):
              '    echo "=== vm-test: $name: exit code $rc"',
              '    [ "$rc" -eq 0 ] || status=1',
              "}"]
-    if full:
+    if steps:
+        lines += [f"step {name} {command}" for name, command in steps]
+    elif full:
         lines.append("step make-test make test")
     else:
         lines += [f"step {name} /usr/bin/python3 scenarios/{name}.py" for name in scenarios]
@@ -61,11 +63,13 @@ def parse_results(text):
     return results
 
 
-def make_test_disk(path, job):
+def make_test_disk(path, job, files=()):
     with open(path, "wb"):
         pass  # mkfs.ext4 is quiet about a file that exists
     with tempfile.TemporaryDirectory() as content:
         (Path(content) / "job.sh").write_text(job)
+        for extra in files:
+            shutil.copy(extra, Path(content) / Path(extra).name)
         (Path(content) / "out").mkdir()
         subprocess.run(["mkfs.ext4", "-q", "-F", "-L", vmspec.TEST_LABEL, "-d", content,
                         str(path), "256M"], check=True)

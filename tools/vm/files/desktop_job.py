@@ -1,0 +1,101 @@
+"""Inside the desktop VM, for `make vm-test VARIANT=desktop`: drive the desktop and ask the
+host for screenshots.
+
+The host listens on the VM's second serial port (/dev/ttyS1): this script writes
+`SHOT name`, the host takes qemu's `screendump` and answers `OK`. Steps:
+    1. the desktop is up (the instructor logged in by itself, root may open windows): `desktop`
+    2. the lab runs (Mininet CLI through a pseudo-terminal), `xterm s54` opens a window
+    3. Wireshark captures in S54 (Mininet's makeTerm, as `xterm s54` does) while D54 runs
+       `dig s54.tp541.iut` a few times: `wireshark`
+Exit code 0 when every step got there.
+"""
+
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pexpect
+
+DISPLAY = {"DISPLAY": ":0"}
+WIRESHARK = ("py __import__('mininet.term', fromlist=['makeTerm']).makeTerm("
+             "s54, title='wireshark s54', term='xterm', "
+             "cmd='wireshark -k -i s54-eth0 -o gui.ask_unsaved:FALSE')")
+
+
+def say(text):
+    print(f"desktop_job: {text}", flush=True)
+
+
+def wait_until(what, probe, deadline_s):
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if probe():
+            say(f"{what}: yes")
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"desktop_job: {what}: not within {deadline_s} s")
+
+
+def x_answers():
+    return subprocess.run(["xhost"], env={**os.environ, **DISPLAY},
+                          capture_output=True).returncode == 0
+
+
+def window_names():
+    answer = subprocess.run(["xwininfo", "-root", "-tree"], env={**os.environ, **DISPLAY},
+                            capture_output=True, text=True)
+    return answer.stdout
+
+
+class Host:
+    """The host at the other end of /dev/ttyS1."""
+
+    def __init__(self, device="/dev/ttyS1"):
+        subprocess.run(["stty", "-F", device, "raw", "-echo", "115200"], check=True)
+        self.fd = os.open(device, os.O_RDWR | os.O_NOCTTY)
+
+    def shot(self, name, deadline_s=60):
+        os.write(self.fd, f"SHOT {name}\n".encode())
+        answer, end = b"", time.monotonic() + deadline_s
+        while b"OK" not in answer:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise SystemExit(f"desktop_job: the host did not take screenshot {name}")
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                answer += os.read(self.fd, 64)
+        say(f"screenshot {name} taken")
+
+
+def main():
+    host = Host()
+    wait_until("the X display answers root (xhost)", x_answers, 600)
+    wait_until("the instructor's terminal is open", lambda: "classlab: cd" in window_names(), 300)
+    host.shot("desktop")
+    lab = pexpect.spawn("/usr/bin/python3", ["-m", "lab", "run"], cwd="/opt/classlab",
+                        env={**os.environ, **DISPLAY, "TERM": "dumb"}, encoding="utf-8",
+                        timeout=600)
+    lab.logfile_read = sys.stdout
+    lab.expect("mininet> ")
+    lab.sendline("xterm s54")
+    lab.expect("mininet> ")
+    wait_until("xterm s54 has a window", lambda: '"s54"' in window_names().lower()
+               or "s54" in window_names(), 120)
+    lab.sendline(WIRESHARK)
+    lab.expect("mininet> ")
+    wait_until("Wireshark captures on s54-eth0",
+               lambda: "Capturing from s54-eth0" in window_names(), 600)
+    for _ in range(3):
+        lab.sendline("d54 dig s54.tp541.iut")
+        lab.expect("mininet> ")
+    host.shot("wireshark")
+    lab.sendline("exit")
+    lab.expect(pexpect.EOF, timeout=120)
+    say("lab stopped; every step passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
