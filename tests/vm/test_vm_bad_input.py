@@ -44,5 +44,5 @@ def test_too_little_disk_space(tmp_path):
 
 def test_registry_unreachable(tmp_path):
     # A closed port on loopback stands for the registry: nothing leaves the machine.
-    answer, out = make_vm(tmp_path, VM_MIRROR="http://127.0.0.1:9")
+    answer, out = make_vm(tmp_path, VM_MIRROR="http://127.0.0.1:9", VM_MIN_FREE_GIB="0")
     assert_one_line_exit_2(answer, out, "registry is unreachable")
