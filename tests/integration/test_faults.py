@@ -1,16 +1,25 @@
-"""Faults during a counted batch S54 -> etudiant@tp531.iut: nothing lost, nothing duplicated.
+"""Faults during a counted batch from the played bench's server to its neighbour's student
+(the report's Sn to the student of bench m): nothing lost, nothing duplicated.
 
 Each test sends a batch of messages with unique Message-IDs, injects a fault, recovers as
-an administrator would (restart, link up, `postqueue -f`) and counts S53's mailbox."""
+an administrator would (restart, link up, `postqueue -f`) and counts the neighbour's mailbox."""
 
 import re
+
+import pytest
 
 from lab.base.processes import is_running, record_process
 from lab.base.waiting import wait_until
 from tests.integration.batches import outcomes, queue_size, send_batch, wait_all_arrived
 
-RECIPIENT = "etudiant@tp531.iut"
 BATCH = list(range(1, 101))
+
+
+@pytest.fixture(scope="module")
+def path(lab, played):
+    """(sender, receiver, recipient): the two servers' names and the neighbour's student."""
+    return (played.server.name, played.neighbour.server.name,
+            f"{played.student}@{played.neighbour.origin}")
 
 
 def deferred(lab, host, tag_count, reason):
@@ -24,54 +33,63 @@ def flush(lab, host):
     assert lab.cmd(host, "postqueue -f").strip() == ""
 
 
-def test_neighbour_postfix_stopped_then_restarted(lab):
-    lab.cmd("s53", "postfix stop")
-    send_batch(lab, "s54", RECIPIENT, "stopped", BATCH)
-    deferred(lab, "s54", len(BATCH), r"connect to smtp\.tp531\.iut\[10\.254\.53\.1\]:25: "
-                                      r"Connection refused")
-    assert "stopped-" not in lab.cmd("s53", "cat /var/mail/etudiant 2>/dev/null")
-    lab.cmd("s53", "postfix start")
-    flush(lab, "s54")
-    wait_all_arrived(lab, "s53", "stopped", BATCH)
-    assert queue_size(lab, "s54") == 0
+def test_neighbour_postfix_stopped_then_restarted(lab, played, path):
+    sender, receiver, recipient = path
+    target, address = lab.model.mail_exchanger(played.neighbour.origin)
+    lab.cmd(receiver, "postfix stop")
+    send_batch(lab, sender, recipient, "stopped", BATCH)
+    deferred(lab, sender, len(BATCH), re.escape(f"connect to {target}[{address}]:25: ") +
+             "Connection refused")
+    assert "stopped-" not in lab.cmd(receiver, f"cat /var/mail/{played.student} 2>/dev/null")
+    lab.cmd(receiver, "postfix start")
+    flush(lab, sender)
+    wait_all_arrived(lab, receiver, "stopped", BATCH)
+    assert queue_size(lab, sender) == 0
 
 
-def test_backbone_link_down_then_up(lab):
-    lab.net.configLinkStatus("s54", "bb", "down")
+def test_backbone_link_down_then_up(lab, played, path):
+    sender, receiver, recipient = path
+    backbone = played.server.interfaces[0].lan
+    lab.net.configLinkStatus(sender, backbone, "down")
     try:
-        send_batch(lab, "s54", RECIPIENT, "linkdown", BATCH)
-        deferred(lab, "s54", len(BATCH), r"Host or domain name not found")
+        send_batch(lab, sender, recipient, "linkdown", BATCH)
+        deferred(lab, sender, len(BATCH), r"Host or domain name not found")
     finally:
-        lab.net.configLinkStatus("s54", "bb", "up")
-    assert "0% packet loss" in lab.cmd("s54", "ping -c 1 -W 2 10.254.0.254")
-    flush(lab, "s54")
-    wait_all_arrived(lab, "s53", "linkdown", BATCH)
+        lab.net.configLinkStatus(sender, backbone, "up")
+    assert "0% packet loss" in lab.cmd(sender, f"ping -c 1 -W 2 {lab.model.instructor.ip}")
+    flush(lab, sender)
+    wait_all_arrived(lab, receiver, "linkdown", BATCH)
 
 
-def test_class_dns_stopped_then_restarted(lab):
-    lab.cmd("stp", "rndc stop")
-    named = record_process("stp", "named", int(lab.cmd("stp", "cat /run/named/named.pid")))
-    wait_until(lambda: not is_running(named), "named on stp to stop", 10)
-    send_batch(lab, "s54", RECIPIENT, "nodns", BATCH)
-    deferred(lab, "s54", len(BATCH), r"Host or domain name not found")
-    lab.cmd("stp", "named -u bind -n 1")
-    wait_until(lambda: "status: NOERROR" in lab.cmd("stp", "dig @127.0.0.1 +norec SOA iut"),
-               "named on stp answers again", 15)
-    flush(lab, "s54")
-    wait_all_arrived(lab, "s53", "nodns", BATCH)
+def test_class_dns_stopped_then_restarted(lab, played, path):
+    sender, receiver, recipient = path
+    instructor = lab.model.instructor.name
+    lab.cmd(instructor, "rndc stop")
+    named = record_process(instructor, "named", int(lab.cmd(instructor, "cat /run/named/named.pid")))
+    wait_until(lambda: not is_running(named), f"named on {instructor} to stop", 10)
+    send_batch(lab, sender, recipient, "nodns", BATCH)
+    deferred(lab, sender, len(BATCH), r"Host or domain name not found")
+    lab.cmd(instructor, "named -u bind -n 1")
+    soa = f"dig @127.0.0.1 +norec SOA {played.neighbour.origin}"
+    wait_until(lambda: "status: NOERROR" in lab.cmd(instructor, soa),
+               f"named on {instructor} answers again", 15)
+    flush(lab, sender)
+    wait_all_arrived(lab, receiver, "nodns", BATCH)
 
 
-def test_neighbour_postfix_killed_mid_batch_keeps_its_queue(lab):
-    """SIGKILL to S53's master and its children (by PID): a crash, not a stop. Children left
-    alive would keep the listening socket, and S54 would wait minutes for their greeting."""
-    send_batch(lab, "s54", RECIPIENT, "killed", BATCH[:50])
-    master = lab.cmd("s53", "cat /var/spool/postfix/pid/master.pid").strip()
-    lab.cmd("s53", f"kill -9 {master} $(ps -o pid= --ppid {master})")
-    send_batch(lab, "s54", RECIPIENT, "killed", BATCH[50:])
-    wait_until(lambda: len(outcomes(lab, "s54", "killed")) == len(BATCH),
-               "S54 tried every message once", 60)
-    assert "deferred" in outcomes(lab, "s54", "killed").values()
-    assert "is not running" in lab.cmd("s53", "postfix status")
-    lab.cmd("s53", "postfix start")
-    flush(lab, "s54")
-    wait_all_arrived(lab, "s53", "killed", BATCH)
+def test_neighbour_postfix_killed_mid_batch_keeps_its_queue(lab, path):
+    """SIGKILL to the neighbour's master and its children (by PID): a crash, not a stop.
+    Children left alive would keep the listening socket, and the sender would wait minutes
+    for their greeting."""
+    sender, receiver, recipient = path
+    send_batch(lab, sender, recipient, "killed", BATCH[:50])
+    master = lab.cmd(receiver, "cat /var/spool/postfix/pid/master.pid").strip()
+    lab.cmd(receiver, f"kill -9 {master} $(ps -o pid= --ppid {master})")
+    send_batch(lab, sender, recipient, "killed", BATCH[50:])
+    wait_until(lambda: len(outcomes(lab, sender, "killed")) == len(BATCH),
+               f"{sender.upper()} tried every message once", 60)
+    assert "deferred" in outcomes(lab, sender, "killed").values()
+    assert "is not running" in lab.cmd(receiver, "postfix status")
+    lab.cmd(receiver, "postfix start")
+    flush(lab, sender)
+    wait_all_arrived(lab, receiver, "killed", BATCH)
