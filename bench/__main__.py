@@ -1,15 +1,20 @@
 """`make bench`: the lab's speed, side by side with the physical limit, in one run.
 
-    1. the seed class (53, 54) from command to every service ready, next to the raw
-       baseline (bench/raw.py: the same daemons, minimal configs, bare namespaces); medians
-    2. `python3 scenarios/mx_delivery.py`, end to end
-    3. scaling: 1, 5, 10, 20, 30 benches (3 hosts a bench): ready, teardown, peak memory,
-       the cost of one more bench
-    4. mail: smtp-source, 1,000 messages S54 -> S53 through the lab, next to two bare
-       Postfix instances joined by one veth
-    5. DNS: dnsperf D54 -> STP through the lab, next to the same named on loopback
+    python3 -m bench [--class FILE] [--benches B] [--no-part2]     (make bench CLASS=...)
 
-Prints a table and writes results/bench.json. Every run stops by itself.
+    1. the seed class (the class file's benches, or --benches) from command to every
+       service ready, next to the raw baseline (bench/raw.py: the same daemons, minimal
+       configs, bare namespaces); medians
+    2. `python3 scenarios/mx_delivery.py` on that class, end to end
+    3. scaling: 1, 5, 10, 20, 30 benches without part 2: ready, teardown, peak memory,
+       the cost of one more bench
+    4. mail: smtp-source, 1,000 messages from the last bench's server to its neighbour's
+       through the lab, next to two bare Postfix instances joined by one veth
+    5. DNS: dnsperf from the last bench's seat to the instructor through the lab, next to
+       the same named on loopback
+
+Every name and address comes from the class model. Prints a table and writes
+results/bench.json. Every run stops by itself.
 """
 
 import json
@@ -19,6 +24,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from lab.base.errors import UsageError
+from lab.command.compose import enter_runtime, guarded
+from lab.command.options import add_class_options, class_from
+from lab.command.parsing import OneLineParser
+from topologies.model import ClassFileError, bench_list_text
 
 PYTHON = "/usr/bin/python3"
 REPO = Path(__file__).resolve().parents[1]
@@ -42,23 +53,45 @@ def probe(*arguments):
     return numbers
 
 
-def seed_class(repeats=3):
-    labs = [probe("lab", "53,54") for _ in range(repeats)]
-    raws = [probe("raw", "53,54") for _ in range(repeats)]
+class MeasuredClass:
+    """The class measured: its model, and the options every probe and scenario gets."""
+
+    def __init__(self, args):
+        self.model, _overrides = class_from(args)
+        self.spec = self.model.spec
+        self.file = str(self.spec.file.path.resolve())
+        self.options = ["--class", self.file,
+                        "--benches", ",".join(map(str, self.model.benches))]
+        self.options += ["--no-part2"] if not self.model.part2 else []
+
+    def scale(self, count):
+        """The options of a class of `count` benches from the first its bench_range allows."""
+        first = self.spec.bench_range[0]
+        return ["--class", self.file, "--benches",
+                f"{first}-{first + count - 1}", "--no-part2"]
+
+    def hosts(self, count):
+        first = self.spec.bench_range[0]
+        return len(self.spec.model(f"{first}-{first + count - 1}", part2=False).hosts)
+
+
+def seed_class(measured, repeats=3):
+    labs = [probe("lab", *measured.options) for _ in range(repeats)]
+    raws = [probe("raw", *measured.options) for _ in range(repeats)]
     lab, raw = (statistics.median(run["ready"] for run in runs) for runs in (labs, raws))
-    return {"lab_ready_s": lab, "raw_ready_s": raw, "ratio": lab / raw,
-            "lab_runs": labs, "raw_runs": raws}
+    return {"benches": list(measured.model.benches), "lab_ready_s": lab, "raw_ready_s": raw,
+            "ratio": lab / raw, "lab_runs": labs, "raw_runs": raws}
 
 
-def mx_delivery():
+def mx_delivery(measured):
     began = time.monotonic()
-    subprocess.run([PYTHON, "scenarios/mx_delivery.py"], cwd=REPO, check=True,
+    subprocess.run([PYTHON, "scenarios/mx_delivery.py", *measured.options], cwd=REPO, check=True,
                    stdout=subprocess.DEVNULL)
     return {"end_to_end_s": time.monotonic() - began}
 
 
-def scaling():
-    runs = {n: probe("lab", f"1-{n}", "--no-part2") for n in SCALES}
+def scaling(measured):
+    runs = {n: {**probe("lab", *measured.scale(n)), "hosts": measured.hosts(n)} for n in SCALES}
     slope = _slope([(n, runs[n]["ready"]) for n in SCALES])
     early = (runs[10]["ready"] - runs[1]["ready"]) / 9
     late = (runs[30]["ready"] - runs[20]["ready"]) / 10
@@ -73,8 +106,8 @@ def _slope(points):
             / sum((x - mean_x) ** 2 for x, _ in points))
 
 
-def traffic():
-    lab, raw = probe("traffic"), probe("rawmail")
+def traffic(measured):
+    lab, raw = probe("traffic", *measured.options), probe("rawmail", *measured.options)
     lab_rate = lab["mail_messages"] / lab["mail_seconds"]
     raw_rate = raw["mail_messages"] / raw["mail_seconds"]
     return {"mail_lab_per_s": lab_rate, "mail_direct_per_s": raw_rate,
@@ -93,12 +126,13 @@ def machine():
 
 def table(results):
     seed, scale, net = results["seed_class"], results["scaling"], results["traffic"]
-    rows = [("seed class ready (53, 54)", f"{seed['lab_ready_s']:.2f} s",
+    rows = [(f"seed class ready ({bench_list_text(seed['benches'])})",
+             f"{seed['lab_ready_s']:.2f} s",
              f"raw {seed['raw_ready_s']:.2f} s", f"x{seed['ratio']:.2f}", "<= x1.3 and < 3 s"),
             ("mx_delivery.py end to end", f"{results['mx_delivery']['end_to_end_s']:.2f} s", "", "",
              "< 5 s")]
     for n, run in scale["runs"].items():
-        rows.append((f"{n} benches ({1 + 3 * n} hosts): ready / teardown / PSS",
+        rows.append((f"{n} benches ({run['hosts']} hosts): ready / teardown / PSS",
                      f"{run['ready']:.1f} s", f"{run['teardown']:.1f} s",
                      f"{run['memory'] / 1024:.2f} GiB", "30: < 30 s, < 10 s, < 3 GiB" if n == 30 else ""))
     rows.append(("one more bench (fit; first 10; last 10)", f"{scale['seconds_per_bench']:.2f} s",
@@ -114,18 +148,31 @@ def table(results):
                      for row in rows)
 
 
-def main():
-    results = {"machine": machine()}
+def main(argv=None):
+    parser = OneLineParser(prog="bench", description=__doc__.splitlines()[0])
+    add_class_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        measured = MeasuredClass(args)
+    except (ClassFileError, UsageError) as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
+    enter_runtime(parser.prog)
+    return guarded(parser.prog, lambda: measure(measured))
+
+
+def measure(measured):
+    results = {"machine": machine(), "class": measured.model.source}
     for name, step in (("seed_class", seed_class), ("mx_delivery", mx_delivery),
                        ("scaling", scaling), ("traffic", traffic)):
         print(f"bench: {name} ...", flush=True)
-        results[name] = step()
+        results[name] = step(measured)
     out = REPO / "results" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1))
     m = results["machine"]
     print(f"\n{m['cpu']}, {m['cores']} cores, {m['memory_mib']} MiB, kernel {m['kernel']}, "
-          f"Debian {m['debian']}\n")
+          f"Debian {m['debian']}; class {results['class']}\n")
     print(table(results))
     print(f"\nbench: wrote {out.relative_to(REPO)}")
     return 0

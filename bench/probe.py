@@ -1,13 +1,16 @@
 """One measured run, in a process of its own; the parent reads its lines.
 
-    python3 -m bench.probe lab BENCHES [--no-part2]   build the lab; print "ready", then
-                                                      "memory MiB" and "teardown s"
-    python3 -m bench.probe raw BENCHES                the raw baseline (bench/raw.py), same lines
-    python3 -m bench.probe traffic                    seed lab: smtp-source S54 -> S53 and dnsperf
-                                                      D54 -> STP and STP -> 127.0.0.1 (medians
-                                                      of 3); one JSON line
-    python3 -m bench.probe rawmail                    smtp-source between two bare Postfix; JSON
+    python3 -m bench.probe KIND [--class FILE] [--benches B] [--no-part2]
 
+    lab        build the class (the class file's benches, or --benches); print "ready",
+               then "memory MiB" and "teardown s"
+    raw        the raw baseline (bench/raw.py) of the same class, same lines
+    traffic    the class: smtp-source from the last bench's server to its neighbour's mail
+               domain, and dnsperf from its seat to the instructor and on the instructor to
+               127.0.0.1 (medians of 3); one JSON line
+    rawmail    smtp-source between two bare Postfix (the same two servers); one JSON line
+
+Every name and address comes from the class model (--class, default $CLASS or the report's).
 Memory is the PSS (shared pages counted once) of every process in a network namespace
 other than the machine's, plus this process, sampled during bring-up: the peak.
 """
@@ -20,11 +23,14 @@ import sys
 import threading
 import time
 
+from lab.base.errors import UsageError
 from lab.base.processes import become_subreaper
-from topologies.model import classroom, parse_benches
+from lab.command.compose import build_lab, enter_runtime, guarded
+from lab.command.options import add_class_options, class_from
+from lab.command.parsing import OneLineParser
+from topologies.model import ClassFileError
 
-SMTP_SOURCE = "smtp-source -s 5 -m {count} -l 512 -f root@s54 -t {to} {server}:25"
-DNS_QUERIES = ["s54.tp541.iut A", "tp531.iut MX", "stp.iut A", "smtp.tp531.iut A", "iut NS"]
+SMTP_SOURCE = "smtp-source -s 5 -m {count} -l 512 -f {sender} -t {to} {server}:25"
 
 
 def say(line):
@@ -76,43 +82,65 @@ def measure(start, stop):
     say(f"teardown {time.monotonic() - began:.3f}")
 
 
-def lab_run(benches, part2):
-    from lab.runtime.network import Lab
-    from services import default_services
-    lab = Lab(classroom(parse_benches(benches), part2=part2), default_services(),
-              say=lambda _line: None)
+def lab_run(model):
+    lab = build_lab(model, say=lambda _line: None)
     measure(lab.start, lab.stop)
 
 
-def raw_run(benches):
+def raw_run(model):
     from bench.raw import RawClass
-    raw = RawClass(parse_benches(benches))
+    raw = RawClass(model)
     measure(raw.start, raw.stop)
 
 
-def traffic():
-    from lab.runtime.network import Lab
-    from services import default_services
-    with Lab(classroom((53, 54)), default_services(), say=lambda _line: None) as lab:
-        mail = statistics.median(timed(lambda: lab.host("s54").run_script(
-            SMTP_SOURCE.format(count=1000, to="etudiant@tp531.iut", server="10.254.53.1"),
+def mail_path(model):
+    """(sending server, its neighbour's server, envelope sender, recipient, the MX's address):
+    the last bench's server writes to its neighbour's mail domain, as class_mail does."""
+    bench = model.benches[-1]
+    sender, receiver = model.server(bench), model.server(model.neighbour(bench))
+    domain = model.mail_origin(model.neighbour(bench))
+    return (sender, receiver, f"root@{sender.name}", f"{model.student.name}@{domain}",
+            model.mail_exchanger(domain)[1])
+
+
+def dns_queries(model):
+    """Names the lab answers, with their types: the mail domains' MX and exchangers' A,
+    the instructor's name, the class-wide zones' NS (each with data in the model)."""
+    wanted = []
+    for bench in model.benches:
+        domain = model.mail_origin(bench)
+        wanted += [(domain, "MX"), (model.mail_exchanger(domain)[0], "A")]
+    wanted.append((model.dns_name, "A"))
+    wanted += [(z.name, "NS") for z in model.zones_on(model.instructor.name) if z.name != "."]
+    return [f"{name} {rtype}" for name, rtype in wanted if model.lookup(name, rtype)]
+
+
+def traffic(model):
+    sender, _receiver, source, to, server = mail_path(model)
+    seat, instructor = model.seat(model.benches[-1]), model.instructor
+    queries = "\n".join(dns_queries(model)) + "\n"
+    with build_lab(model, say=lambda _line: None) as lab:
+        mail = statistics.median(timed(lambda: lab.host(sender.name).run_script(
+            SMTP_SOURCE.format(count=1000, sender=source, to=to, server=server),
             "smtp-source", timeout=600)) for _ in range(3))
-        lab.host("d54").write_file("/tmp/queries", "\n".join(DNS_QUERIES) + "\n")
-        lab.host("stp").write_file("/tmp/queries", "\n".join(DNS_QUERIES) + "\n")
-        runs = [(dnsperf(lab.host("d54"), "10.254.0.254"), dnsperf(lab.host("stp"), "127.0.0.1"))
-                for _ in range(3)]
+        lab.host(seat.name).write_file("/tmp/queries", queries)
+        lab.host(instructor.name).write_file("/tmp/queries", queries)
+        runs = [(dnsperf(lab.host(seat.name), instructor.ip),
+                 dnsperf(lab.host(instructor.name), "127.0.0.1")) for _ in range(3)]
         through_lab, loopback = (_median([run[i] for run in runs]) for i in (0, 1))
     say(json.dumps({"mail_seconds": mail, "mail_messages": 1000,
                     "dns_lab": through_lab, "dns_loopback": loopback}))
 
 
-def raw_mail():
+def raw_mail(model):
     from bench.raw import RawMailPair, in_netns
-    pair = RawMailPair()
+    sender, receiver, source, _to, _server = mail_path(model)
+    pair = RawMailPair(model, model.benches[-1])
     try:
         pair.start()
-        seconds = statistics.median(timed(lambda: in_netns("s54", *SMTP_SOURCE.format(
-            count=1000, to="root@s53", server="10.254.53.1").split())) for _ in range(3))
+        seconds = statistics.median(timed(lambda: in_netns(sender.name, *SMTP_SOURCE.format(
+            count=1000, sender=source, to=f"root@{receiver.name}",
+            server=receiver.ip).split())) for _ in range(3))
     finally:
         pair.stop()
     say(json.dumps({"mail_seconds": seconds, "mail_messages": 1000}))
@@ -136,19 +164,28 @@ def timed(action):
     return time.monotonic() - began
 
 
-def main(argv):
+RUNS = {"lab": lab_run, "raw": raw_run, "traffic": traffic, "rawmail": raw_mail}
+
+
+def main(argv=None):
+    parser = OneLineParser(prog="bench.probe", description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=tuple(RUNS))
+    add_class_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        model, _overrides = class_from(args)
+    except (ClassFileError, UsageError) as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 2
+    enter_runtime(parser.prog)
+    return guarded(parser.prog, lambda: _probe(args.kind, model))
+
+
+def _probe(kind, model):
     become_subreaper()
-    kind, *rest = argv
-    if kind == "lab":
-        lab_run(rest[0], part2="--no-part2" not in rest)
-    elif kind == "raw":
-        raw_run(rest[0])
-    elif kind == "traffic":
-        traffic()
-    elif kind == "rawmail":
-        raw_mail()
+    RUNS[kind](model)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

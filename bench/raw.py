@@ -1,13 +1,15 @@
 """The physical limit, for comparison: the same named and Postfix binaries, minimal
 configurations, bare network namespaces, no Mininet, started by this small module.
 
-    RawClass(benches)   STP's named, each Sn's named and Postfix, each NSn's named, each
-                        in a bare namespace (`ip netns`) with its address on a veth inside it
+    RawClass(model)     every host of the class model that runs named or Postfix (the
+                        instructor, each bench's server and secondary), each in a bare
+                        namespace (`ip netns`) with its model address on a veth inside it
         .start()        all at once; returns once every named answers SOA and every
                         Postfix says 220
         .stop()         Postfix by `postfix stop` in its own mount namespace, named by PID,
                         namespaces deleted
-    RawMailPair()       two Postfix instances in two namespaces joined by one veth
+    RawMailPair(model, bench)   two Postfix instances in two namespaces joined by one veth:
+                        the bench's server and its neighbour's, at their backbone addresses
 
 Everything lives in namespaces named raw-* and in /run/classlab-raw; addresses stay inside.
 If a benchmark is killed, `make clean` removes them (remove_leftovers).
@@ -19,9 +21,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from lab.runtime.machine import SETTLED
 from lab.base.processes import record_process, stop_process
 from lab.base.waiting import wait_until
+from lab.runtime.machine import SETTLED
 
 ROOT = Path("/run/classlab-raw")
 NAMED_CONF = """options {{ directory "{home}"; pid-file "{home}/named.pid";
@@ -34,7 +36,7 @@ ZONE = "$TTL 60\n@ IN SOA ns. root.ns. ( 1 60 60 60 60 )\n@ IN NS ns.\nns IN A {
 MAIN_CF = """compatibility_level = 3.6
 myhostname = {name}
 mydestination = {name}, localhost
-mynetworks = 10.0.0.0/8
+mynetworks = {networks}
 inet_interfaces = {address}
 inet_protocols = ipv4
 alias_maps =
@@ -55,8 +57,10 @@ def in_netns(name, *command, check=True):
 class RawHost:
     """One bare namespace with its address, running named and/or Postfix."""
 
-    def __init__(self, name, address, named=True, postfix=False):
-        self.name, self.address = name, address
+    def __init__(self, name, interface, networks, named=True, postfix=False):
+        """interface: its address with prefix ("a.b.c.d/len"); networks: mynetworks."""
+        self.name, self.interface = name, interface
+        self.address, self.networks = interface.split("/")[0], networks
         self.home = ROOT / name
         self.named, self.postfix = named, postfix
         self.records = []
@@ -67,7 +71,7 @@ class RawHost:
         in_netns(self.name, "ip", "link", "set", "lo", "up")
         if link:
             in_netns(self.name, "ip", "link", "add", "raw0", "type", "veth", "peer", "name", "raw1")
-            in_netns(self.name, "ip", "addr", "add", f"{self.address}/16", "dev", "raw0")
+            in_netns(self.name, "ip", "addr", "add", self.interface, "dev", "raw0")
             in_netns(self.name, "ip", "link", "set", "raw0", "up")
             in_netns(self.name, "ip", "link", "set", "raw1", "up")
 
@@ -91,7 +95,8 @@ class RawHost:
         for source, copy in private.items():
             run("cp", "-a", source, str(self.home / copy))
         main_cf = self.home / "postfix" / "main.cf"
-        main_cf.write_text(MAIN_CF.format(name=self.name, address=self.address))
+        main_cf.write_text(MAIN_CF.format(name=self.name, address=self.address,
+                                          networks=self.networks))
         settled = time.time() - SETTLED
         os.utime(main_cf, (settled, settled))
         (self.home / "spool" / "quick-start").touch()
@@ -160,13 +165,18 @@ def _pid(output, host):
     return output.split()[-1]
 
 
+def raw_host(model, spec, named=True, postfix=False):
+    """The RawHost of a HostSpec: its first address, the class's networks trusted."""
+    return RawHost(spec.name, spec.interfaces[0].address, " ".join(model.lab_networks()),
+                   named=named, postfix=postfix)
+
+
 class RawClass:
 
-    def __init__(self, benches):
-        self.hosts = [RawHost("stp", "10.254.0.254")]
-        for n in benches:
-            self.hosts += [RawHost(f"s{n}", f"10.254.{n}.1", postfix=True),
-                           RawHost(f"ns{n}", f"10.254.{n}.2")]
+    def __init__(self, model):
+        self.hosts = [raw_host(model, spec, named="named" in spec.services,
+                               postfix="postfix" in spec.services)
+                      for spec in model.hosts if {"named", "postfix"} & set(spec.services)]
 
     def start(self):
         for host in self.hosts:
@@ -185,19 +195,23 @@ class RawClass:
 
 
 class RawMailPair:
-    """Two Postfix instances in two namespaces joined by one veth: 10.254.54.1 -> 10.254.53.1."""
+    """Two Postfix instances in two namespaces joined by one veth: the bench's server sends
+    to its neighbour's, backbone address to backbone address."""
 
-    def __init__(self):
-        self.sender = RawHost("s54", "10.254.54.1", named=False, postfix=True)
-        self.receiver = RawHost("s53", "10.254.53.1", named=False, postfix=True)
+    def __init__(self, model, bench):
+        sender, receiver = model.server(bench), model.server(model.neighbour(bench))
+        if sender == receiver:
+            raise ValueError(f"bench {bench} has no neighbour to send to: give two benches")
+        self.sender = raw_host(model, sender, named=False, postfix=True)
+        self.receiver = raw_host(model, receiver, named=False, postfix=True)
 
     def start(self):
         for host in (self.sender, self.receiver):
             host.create(link=False)
-        run("ip", "link", "add", "raw-a", "netns", "raw-s54", "type", "veth",
-            "peer", "name", "raw-b", "netns", "raw-s53")
+        run("ip", "link", "add", "raw-a", "netns", f"raw-{self.sender.name}", "type", "veth",
+            "peer", "name", "raw-b", "netns", f"raw-{self.receiver.name}")
         for host, intf in ((self.sender, "raw-a"), (self.receiver, "raw-b")):
-            in_netns(host.name, "ip", "addr", "add", f"{host.address}/16", "dev", intf)
+            in_netns(host.name, "ip", "addr", "add", host.interface, "dev", intf)
             in_netns(host.name, "ip", "link", "set", intf, "up")
         for host in (self.sender, self.receiver):
             [process] = host.launch()
