@@ -11,7 +11,7 @@ from lab.base.errors import NotReadyError
 def wait_until(probe, what, timeout=10.0, retry_on=()):
     """Call probe() until it returns something truthy and return that.
 
-    `what` names the thing awaited ("named on stp answers SOA for iut."): it is
+    `what` names the thing awaited ("named on HOST answers SOA for ZONE"): it is
     the message of the NotReadyError raised when `timeout` seconds pass first.
     Exceptions listed in retry_on count as "not yet".
     """

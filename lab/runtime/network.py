@@ -1,7 +1,7 @@
 """Lab: one running class, from the class model to a network with its services.
 
-    with Lab(classroom((53, 54))) as lab:     # build, boot hosts, start services
-        print(lab.cmd("d54", "ping -c 3 10.54.1.1"))
+    with Lab(model, services_for(model)) as lab:   # build, boot hosts, start services
+        print(lab.cmd(seat.name, f"ping -c 3 {server.ip}"))   # names from the model
     # leaving the block stops every service, the network, and removes the run dir
 
 Bring-up is all or nothing: if any step fails (a config check, a daemon that is

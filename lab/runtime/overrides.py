@@ -1,7 +1,7 @@
 """Files a user supplies to replace or add to what the lab writes inside its hosts.
 
     DIR/<host>/<path inside the host>
-    e.g. my-class/s54/etc/bind/meszones/db.etudiant541.iut replaces S54's zone file
+    e.g. my-class/<server>/<zone.file> replaces that server's file of that zone
 
 The lab writes them after the host is up and before any service's checks, so a
 broken override stops the lab with the checker's message (named-checkconf,

@@ -134,7 +134,7 @@ def root_hints(model):
 
 
 def stanza(zone, kind, file, **options):
-    """A zone { } block; options are named.conf statements, e.g. allow_query="10.54.212.0/24"."""
+    """A zone { } block; options are named.conf statements, e.g. allow_query=zone.allow_query[0]"""
     lines = [f'zone "{zone}" {{', f"    type {kind};", f'    file "{file}";']
     for option, value in options.items():
         lines.append(f"    {option.replace('_', '-')} {{ {value}; }};")
