@@ -273,13 +273,13 @@ def test_each_server_links_its_bench_to_the_backbone(model):
     assert list(backbone.members[1:]) == [model.server(b).name for b in model.benches]
     for bench in model.benches:
         server = model.server(bench)
-        assert [i.lan for i in server.interfaces][0] == backbone.name
+        assert server.interfaces[0].lan == backbone.name
         assert server.routes[0].via == model.instructor.ip
 
 
 def test_every_mail_origin_is_a_domain_its_server_receives(model):
     for bench in model.benches:
-        target, address = model.mail_exchanger(model.mail_origin(bench))
+        _target, address = model.mail_exchanger(model.mail_origin(bench))
         assert address in [i.ip for i in model.server(bench).interfaces]
 
 
