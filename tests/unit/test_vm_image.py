@@ -76,3 +76,9 @@ def test_the_vm_units_shipped_in_the_image_exist():
     assert "ConditionKernelCommandLine=classlab.test" in unit
     assert "FailureAction=poweroff" in unit
     assert "systemctl poweroff" in (files / "classlab-vmtest").read_text()
+
+
+def test_the_image_disables_the_daemons_install_deps_disables():
+    units = build.disabled_units()
+    assert {"named", "postfix"} <= set(units)
+    assert re.search(r"for unit in " + " ".join(units) + "; do", vmspec.INSTALL_DEPS.read_text())

@@ -163,7 +163,8 @@ class Build:
         copied = install_project(self.root / "opt" / "classlab", self.source)
         write_system_files(self.root, self.root_uuid, self.variant)
         add_instructor(self.root)
-        services = ["named.service", "postfix.service"]
+        services = [f"{unit}.service" for unit in disabled_units()
+                    if (self.root / "lib/systemd/system" / f"{unit}.service").exists()]
         run(["systemctl", "--root", str(self.root), "disable", "--quiet", *services])
         run(["systemctl", "--root", str(self.root), "enable", "--quiet", "classlab-vmtest.service",
              "classlab-ssh-hostkeys.service"])
@@ -243,6 +244,13 @@ def debconf_selections(install_deps=vmspec.INSTALL_DEPS):
     text = Path(install_deps).read_text()
     found = re.search(r"<<'SEL'\n(.*?)\nSEL\n", text, re.S)
     return found.group(1).splitlines() if found else []
+
+
+def disabled_units(install_deps=vmspec.INSTALL_DEPS):
+    """The machine's own daemons tools/install-deps leaves disabled (`for unit in ...`):
+    the lab runs its own inside its hosts. The image leaves them disabled too."""
+    found = re.search(r"for unit in ([\w@. -]+); do", Path(install_deps).read_text())
+    return found.group(1).split() if found else ["named", "postfix"]
 
 
 def used_bytes(path):

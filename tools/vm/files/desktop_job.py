@@ -28,14 +28,44 @@ def say(text):
     print(f"desktop_job: {text}", flush=True)
 
 
-def wait_until(what, probe, deadline_s):
+class Flushed:
+    """pexpect's log, flushed at once (stdout is a pipe to the console)."""
+
+    def write(self, text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def flush(self):
+        sys.stdout.flush()
+
+
+FAILED = []
+
+
+def wait_until(what, probe, deadline_s, diagnose=None):
+    """True once probe() is; False (noted, the job goes on) after deadline_s."""
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         if probe():
             say(f"{what}: yes")
-            return
+            return True
         time.sleep(0.5)
-    raise SystemExit(f"desktop_job: {what}: not within {deadline_s} s")
+    if diagnose:
+        diagnose()
+    say(f"FAIL {what}: not within {deadline_s} s")
+    FAILED.append(what)
+    return False
+
+
+def diagnose_x(lab):
+    for command in (["ss", "-ltnp"], ["sh", "-c", "DISPLAY=:0 xhost"],
+                    ["sh", "-c", "tail -n 20 /home/instructor/.xsession-errors"]):
+        answer = subprocess.run(command, capture_output=True, text=True)
+        say(f"{' '.join(command)}: {answer.stdout.strip()} {answer.stderr.strip()}")
+    for command in ("s54 ss -ltnp", "s54 ps -ef | grep -E 'xterm|socat|wireshark' | grep -v grep",
+                    "s54 xterm -display localhost:0 -e true 2>&1"):
+        lab.sendline(command)
+        lab.expect("mininet> ")
 
 
 def x_answers():
@@ -71,28 +101,34 @@ class Host:
 
 def main():
     host = Host()
-    wait_until("the X display answers root (xhost)", x_answers, 600)
+    if not wait_until("the X display answers root (xhost)", x_answers, 600):
+        return 1
     wait_until("the instructor's terminal is open", lambda: "classlab: cd" in window_names(), 300)
     host.shot("desktop")
+    # As in the desktop's terminal: DISPLAY=localhost:0, so Mininet tunnels X to each host.
     lab = pexpect.spawn("/usr/bin/python3", ["-m", "lab", "run"], cwd="/opt/classlab",
-                        env={**os.environ, **DISPLAY, "TERM": "dumb"}, encoding="utf-8",
-                        timeout=600)
-    lab.logfile_read = sys.stdout
+                        env={**os.environ, "DISPLAY": "localhost:0", "TERM": "dumb"},
+                        encoding="utf-8", timeout=600)
+    lab.logfile_read = Flushed()
     lab.expect("mininet> ")
     lab.sendline("xterm s54")
     lab.expect("mininet> ")
-    wait_until("xterm s54 has a window", lambda: '"s54"' in window_names().lower()
-               or "s54" in window_names(), 120)
+    wait_until("xterm s54 has a window", lambda: "Node: s54" in window_names(), 120,
+               diagnose=lambda: diagnose_x(lab))
     lab.sendline(WIRESHARK)
     lab.expect("mininet> ")
     wait_until("Wireshark captures on s54-eth0",
-               lambda: "Capturing from s54-eth0" in window_names(), 600)
+               lambda: "Capturing from s54-eth0" in window_names(), 300,
+               diagnose=lambda: (say(window_names()), diagnose_x(lab)))
     for _ in range(3):
         lab.sendline("d54 dig s54.tp541.iut")
         lab.expect("mininet> ")
     host.shot("wireshark")
     lab.sendline("exit")
     lab.expect(pexpect.EOF, timeout=120)
+    if FAILED:
+        say(f"lab stopped; failed: {', '.join(FAILED)}")
+        return 1
     say("lab stopped; every step passed")
     return 0
 
