@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from lab.base.errors import UsageError
 from lab.runtime.rundir import RunDir
 from tests.integration.conftest import PYTHON, REPO, leftovers
 from tests.unit.test_classfile import CASES, bad_file
@@ -72,7 +73,14 @@ def test_a_directory_is_no_class_file(tmp_path, lab_lock_held, command):
 
 @pytest.fixture(autouse=True)
 def nothing_left():
-    """From a clean machine (what a killed lab left is cleaned first), to a clean machine."""
+    """From a clean machine (what a killed lab left is cleaned first; a running lab is never
+    stopped: the test fails instead), to a clean machine."""
+    rundir = RunDir()
+    try:
+        rundir.acquire()
+    except UsageError as error:
+        pytest.fail(f"another lab is running, wait for it: {error}")
+    rundir.release()
     if leftovers():
         subprocess.run([PYTHON, "-m", "lab", "clean"], cwd=REPO, capture_output=True, timeout=120)
     assert leftovers() == []
