@@ -69,8 +69,8 @@ def _pipelined_quit(payload):
 
 def _short_info(info):
     """A bare TCP segment reads as its flags ("[SYN, ACK]"), a DNS message as what it asks
-    or answers ("query MX tp531.iut", "answer MX 0 smtp.tp531.iut NS stp.iut ..."); SMTP
-    lines stay whole."""
+    or answers ("query MX DOMAIN", "answer MX 0 EXCHANGER NS SERVER ..."); SMTP lines
+    stay whole."""
     segment = TCP_SEGMENT.match(info)
     if segment:
         return segment.group(1)

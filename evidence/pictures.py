@@ -1,7 +1,8 @@
 """Pictures of the lab: the class topology (Graphviz) and packet ladders (matplotlib).
 
-    topology_dot(model)          Graphviz DOT text of a ClassModel: STP, the backbone bus,
-                                 a cluster per bench (Sn, its clients, LAN prefixes on links)
+    topology_dot(model)          Graphviz DOT text of a ClassModel: the instructor, the
+                                 backbone bus, a cluster per bench (its server, its clients,
+                                 LAN prefixes on links); every label is the model's
     render_dot(text, out_dir, stem)                   -> [svg, png], drawn by Graphviz `dot`
     render_topology(model, out_dir, stem="topology")  -> [svg, png] of topology_dot(model)
     Exchange(time, source, target, label)   one packet: seconds after the first, actor names
@@ -20,11 +21,13 @@ from pathlib import Path
 from lab.base.errors import LabError
 
 LABEL_LIMIT = 60
-ROLE_STYLES = {
+# A host's style by its place in the class (whatever the class file calls its roles):
+# the instructor, a bench's server, a bench host running daemons (a secondary DNS), a client
+PLACE_STYLES = {
     "instructor": 'shape=box, style="filled,bold", penwidth=2, fillcolor="#f6d27a"',
     "server": 'shape=box, style=filled, fillcolor="#a9c8ea"',
     "client": 'shape=box, style="rounded,filled", fillcolor="#f2f2f2"',
-    "secondary": 'shape=box, style="rounded,filled,dashed", fillcolor="#c3e6c3"',
+    "daemons": 'shape=box, style="rounded,filled,dashed", fillcolor="#c3e6c3"',
 }
 GRAPH_ATTRIBUTES = ('fontname="DejaVu Sans"', "nodesep=0.25", "ranksep=0.55",
                     'node [fontname="DejaVu Sans", fontsize=12, margin="0.12,0.06"]',
@@ -60,7 +63,7 @@ def shorten(text, limit=LABEL_LIMIT):
 # --- the topology, with Graphviz ---
 
 def topology_dot(model):
-    """DOT text: the backbone bus, STP and one cluster per bench, drawn top-down for up
+    """DOT text: the backbone bus, the instructor and one cluster per bench, drawn top-down for up
     to 3 benches, left to right beyond (one bench per row, so 30 benches still fit)."""
     rankdir = "TB" if len(model.benches) <= 3 else "LR"
     lines = ["graph classroom {", f"  rankdir={rankdir}; ordering=out;"]
@@ -81,19 +84,26 @@ def _backbone_lines(model):
         lines.append(f'  "{lan.name}" [shape=box, style=filled, fillcolor="#4d4d4d", '
                      f'fontcolor=white, width=3, label="backbone {lan.prefix}"];')
         lines += [f'  "{lan.name}" -- "{member}" [penwidth=2];' for member in lan.members]
-    lines += [_node(host) for host in model.hosts if host.bench is None]
+    lines += [_node(host, "instructor") for host in model.hosts if host.bench is None]
     return lines
 
 
 def _bench_lines(model, bench):
     return ([f"  subgraph cluster_bench{bench} {{",
              f'    label="bench {bench}"; style="rounded,dashed"; color="#888888";']
-            + ["  " + _node(host) for host in model.hosts if host.bench == bench]
+            + ["  " + _node(host, _place(model, host)) for host in model.hosts
+               if host.bench == bench]
             + ["  }"])
 
 
-def _node(host):
-    style = ROLE_STYLES.get(host.role, "shape=box")
+def _place(model, host):
+    if host.name == model.server(host.bench).name:
+        return "server"
+    return "daemons" if host.services else "client"
+
+
+def _node(host, place):
+    style = PLACE_STYLES[place]
     return f'  "{host.name}" [{style}, label={_host_label(host)}];'
 
 

@@ -1,19 +1,21 @@
 #!/usr/bin/python3
 """A mail to an unknown user of the neighbour comes back (the report's messages 7 and 8).
 
-S{m} rejects the recipient at RCPT time (550 5.1.1 ... User unknown in local recipient
-table); S{n} bounces the message and root, that is etudiant, receives "Undelivered
-Mail Returned to Sender".
+The neighbour's server rejects the recipient at RCPT time (550 5.1.1 ... User unknown in
+local recipient table); the bench's server bounces the message and root, that is the
+student (the class file's aliases), receives "Undelivered Mail Returned to Sender".
 
-    sudo python3 scenarios/bounce.py [--benches 53,54] [--bench 54]
+    sudo python3 scenarios/bounce.py [--class FILE] [--benches LIST] [--bench N]
 """
 
+import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scenarios.checks import contains, matches  # noqa: E402
+from scenarios.derive import relay  # noqa: E402
 from scenarios.mail import last_message, log_lines, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
@@ -24,25 +26,29 @@ UNKNOWN = "inconnu"
 
 def sections(model, bench):
     n, m = bench, model.neighbour(bench)
-    here, there = f"s{n}", f"s{m}"
-    recipient = f"{UNKNOWN}@tp{m}1.iut"
-    refusal = (rf"550 5\.1\.1 <{recipient}>: Recipient address rejected: "
+    here, there = model.server(n).name, model.server(m).name
+    student = model.student.name
+    domain = model.mail_origin(m)
+    recipient = f"{UNKNOWN}@{domain}"
+    hop = relay(model, domain)
+    refusal = (rf"550 5\.1\.1 <{re.escape(recipient)}>: Recipient address rejected: "
                r"User unknown in local recipient table")
     return [
-        Section(f"S{n} writes to {recipient}, who does not exist", (
+        Section(f"{here.upper()} writes to {recipient}, who does not exist", (
             send(here, recipient, "Oups", "Ce message ne trouvera personne"),
             Step(here, log_lines(recipient),
-                 matches(rf"relay=smtp\.tp{m}1\.iut\[10\.254\.{m}\.1\]:25,.* status=bounced "
-                         rf"\(host smtp\.tp{m}1\.iut\[10\.254\.{m}\.1\] said: {refusal}",
+                 matches(rf"relay={re.escape(hop)},.* status=bounced "
+                         rf"\(host {re.escape(hop[:-len(':25')])} said: {refusal}",
                          "status=bounced (host ... said: 550 5.1.1 ... User unknown ...)"),
-                 f"S{n}'s log: S{m} said 550 5.1.1 User unknown, the mail bounced", wait=15),
-            Step(there, f"grep -F 'NOQUEUE: reject: RCPT' /var/log/mail.log",
+                 f"{here.upper()}'s log: {there.upper()} said 550 5.1.1 User unknown, "
+                 "the mail bounced", wait=15),
+            Step(there, "grep -F 'NOQUEUE: reject: RCPT' /var/log/mail.log",
                  matches(refusal, "550 5.1.1 ... User unknown in local recipient table"),
-                 f"S{m}'s log: the recipient was rejected at RCPT time"),
-            Step(here, last_message(),
+                 f"{there.upper()}'s log: the recipient was rejected at RCPT time"),
+            Step(here, last_message(student),
                  contains("Subject: Undelivered Mail Returned to Sender",
                           "Mail Delivery System", recipient),
-                 f"etudiant on S{n} receives the bounce", wait=10),
+                 f"{student} on {here.upper()} receives the bounce", wait=10),
         )),
     ]
 

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""A whole class writes to itself: every Sn sends one mail to every other bench's domain
-(30 benches: 30 x 29 = 870 mails), and every one arrives exactly once.
+"""A whole class writes to itself: every bench's server sends one mail to every other
+bench's mail domain (30 benches: 30 x 29 = 870 mails), and every one arrives exactly once.
 
-    sudo python3 scenarios/class_mail.py --benches 1-30 --no-part2
+    sudo python3 scenarios/class_mail.py [--class FILE] --benches 1-30 --no-part2
 """
 
 import sys
@@ -14,16 +14,23 @@ from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
 TITLE = "The whole class writes to itself: every server to every other bench"
-RECEIVED = "grep -h '^Message-ID: <class-' /var/mail/etudiant 2>/dev/null | sort | uniq -c"
+
+
+def received(user):
+    return f"grep -h '^Message-ID: <class-' /var/mail/{user} 2>/dev/null | sort | uniq -c"
 
 
 def message_id(sender, receiver):
     return f"<class-{sender}-to-{receiver}@lab>"
 
 
-def send_to_all(n, benches):
-    lines = [f"printf 'Message-ID: {message_id(n, m)}\\nSubject: de S{n} a S{m}\\n\\nBonjour\\n'"
-             f" | sendmail etudiant@tp{m}1.iut" for m in benches if m != n]
+def send_to_all(model, n):
+    """One `sendmail` per other bench, to the student at that bench's mail domain."""
+    sender = model.server(n).name.upper()
+    lines = [f"printf 'Message-ID: {message_id(n, m)}\\nSubject: de {sender} a "
+             f"{model.server(m).name.upper()}\\n\\nBonjour\\n'"
+             f" | sendmail {model.student.name}@{model.mail_origin(m)}"
+             for m in model.benches if m != n]
     return " && ".join(lines)
 
 
@@ -44,11 +51,14 @@ def arrived_once(expected):
 
 def sections(model, bench):
     benches = model.benches
-    sends = tuple(Step(f"s{n}", send_to_all(n, benches), lambda output: [],
-                       f"S{n} writes to the {len(benches) - 1} other bench(es)") for n in benches)
-    checks = tuple(Step(f"s{m}", RECEIVED,
+    servers = {n: model.server(n).name for n in benches}
+    sends = tuple(Step(servers[n], send_to_all(model, n), lambda output: [],
+                       f"{servers[n].upper()} writes to the {len(benches) - 1} other bench(es)")
+                  for n in benches)
+    checks = tuple(Step(servers[m], received(model.student.name),
                         arrived_once([message_id(n, m) for n in benches if n != m]),
-                        f"S{m} received one mail from each other bench, once", wait=60)
+                        f"{servers[m].upper()} received one mail from each other bench, once",
+                        wait=60)
                    for m in benches)
     return [Section("Every server writes to every other bench", sends),
             Section("Every mail arrived, exactly once", checks)]

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
-"""Connectivity: the report's "Test de connectivité, remise directe, puis STP".
+"""Connectivity: the report's "Test de connectivité, remise directe, puis <instructor>".
 
-From Dn, ping Sn's address 10.n.1.1 (Sn answers itself, nothing is forwarded:
-ttl=64), then STP on the backbone (Sn forwards once: ttl=63), then a client of
-the neighbour bench (Sn, STP and Sm forward: ttl=61).
+From the seat (D54 in the report's class), ping the server's address on the first
+client's LAN (the server answers itself, nothing is forwarded: ttl=64), then the
+instructor on the backbone (the server forwards once: ttl=63), then the first client of
+the neighbour bench (the server, the instructor and the neighbour's server forward: ttl=61).
 
-    sudo python3 scenarios/connectivity.py [--benches 53,54] [--bench 54]
+    sudo python3 scenarios/connectivity.py [--class FILE] [--benches LIST] [--bench N]
 """
 
 import sys
@@ -17,14 +18,15 @@ from scenarios.checks import ping_replies  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "Connectivity: direct delivery, then STP, then the neighbour bench"
+TITLE = "Connectivity: direct delivery, then the instructor, then the neighbour bench"
 
 
 def sections(model, bench):
     neighbour = model.neighbour(bench)
     seat, server, instructor = model.seat(bench), model.server(bench), model.instructor
-    server_address = server.interfaces[1].ip
-    far_client = model.bench_host(neighbour, model.client_keys()[0])
+    first_client = model.client_keys()[0]
+    server_address = model.address(bench, server.key, on=first_client)
+    far_client = model.bench_host(neighbour, first_client)
     return [
         Section("Test de connectivité, remise directe, puis " + instructor.name.upper(), (
             Step(seat.name, f"ping -c 3 {server_address}", ping_replies(3, ttl=64),

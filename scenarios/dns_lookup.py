@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""DNS, part 1: STP is the class's DNS server (the report's "DNS & Wireshark").
+"""DNS, part 1: the instructor's server is the class's DNS server (the report's "DNS & Wireshark").
 
-Dn asks STP (its resolv.conf) for s{n}.tp{n}1.iut: an authoritative answer with two
-A records, STP's NS in AUTHORITY and stp.iut's address (TTL 15) in ADDITIONAL.
-Sn finds the neighbour's mail exchanger: tp{m}1.iut MX 0 smtp.tp{m}1.iut.
+The seat asks its resolver (the instructor, from resolv.conf) for the first host of the
+bench's mail domain: an authoritative answer with that host's A records, the domain's NS
+in AUTHORITY and the NS's address (with its own TTL) in ADDITIONAL; the bench's server
+finds the neighbour's mail exchanger. Every name, address and TTL comes from the class's
+zones (for the report's class: 2 A records, the instructor's NS, its address with TTL 15).
 
-    sudo python3 scenarios/dns_lookup.py [--benches 53,54] [--bench 54]
+    sudo python3 scenarios/dns_lookup.py [--class FILE] [--benches LIST] [--bench N]
 """
 
 import sys
@@ -15,39 +17,59 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
+from scenarios.derive import (answered_with_authority, first_a_owner, host_at,  # noqa: E402
+                              on_backbone, records)
 from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "DNS, part 1: STP answers for the class"
+TITLE = "DNS, part 1: the instructor's server answers for the class"
 
 
 def sections(model, bench):
-    n, m = bench, model.neighbour(bench)
-    return [
-        Section("DNS & Wireshark: D{0} asks STP".format(n), (
-            Step(f"d{n}", "cat /etc/resolv.conf", contains("nameserver 10.254.0.254"),
-                 f"D{n} uses STP as its DNS server"),
-            Step(f"d{n}", f"dig s{n}.tp{n}1.iut", dig_shows(
-                flags=("qr", "aa", "rd", "ra"),
-                answer=[(f"s{n}.tp{n}1.iut.", 86400, "A", f"10.254.{n}.1"),
-                        (f"s{n}.tp{n}1.iut.", 86400, "A", f"10.{n}.1.1")],
-                authority=[(f"tp{n}1.iut.", 86400, "NS", "stp.iut.")],
-                additional=[("stp.iut.", 15, "A", "10.254.0.254")]),
-                f"STP answers with authority (aa): 2 addresses, NS stp.iut., stp.iut. TTL 15"),
-        ), capture=CaptureSpec(f"d{n}", f"d{n}-eth0", "udp port 53",
-                               until=("dns.flags.response == 1", 1), show=("dns",))),
-        Section(f"Mail vers l'extérieur: S{n} looks up the neighbour's MX", (
-            Step(f"s{n}", f"dig tp{m}1.iut MX", dig_shows(
-                flags=("qr", "aa"),
-                answer=[(f"tp{m}1.iut.", "MX", f"0 smtp.tp{m}1.iut.")],
-                authority=[(f"tp{m}1.iut.", "NS", "stp.iut.")]),
-                f"tp{m}1.iut MX 0 smtp.tp{m}1.iut."),
-            Step(f"s{n}", f"dig +short smtp.tp{m}1.iut", contains(f"10.254.{m}.1"),
-                 f"smtp.tp{m}1.iut is S{m} on the backbone"),
-        ), capture=CaptureSpec(f"s{n}", f"s{n}-eth0", "udp port 53",
-                               until=("dns.flags.response == 1", 2), show=("dns",))),
-    ]
+    return [_seat_asks(model, bench), _server_finds_mx(model, bench)]
+
+
+def _seat_asks(model, bench):
+    seat = model.seat(bench)
+    resolver = host_at(model, seat.resolver)
+    zone = model.zone(model.mail_origin(bench))
+    owner = first_a_owner(zone)
+    answer = records(model, owner, "A")
+    authority = records(model, zone.origin, "NS")
+    additional = [r for ns in authority for r in records(model, ns[3], "A")]
+    summary = ", ".join(f"NS {ns[3]}" for ns in authority) + ", " + ", ".join(
+        f"{name} TTL {ttl}" for name, ttl, _, _ in additional)
+    aa = ("aa",) if answered_with_authority(model, seat, zone) else ()
+    return Section(f"DNS & Wireshark: {seat.name.upper()} asks {resolver.name.upper()}", (
+        Step(seat.name, "cat /etc/resolv.conf", contains(f"nameserver {seat.resolver}"),
+             f"{seat.name.upper()} uses {resolver.name.upper()} as its DNS server"),
+        Step(seat.name, f"dig {owner.rstrip('.')}", dig_shows(
+            flags=("qr",) + aa + ("rd", "ra"), answer=answer, authority=authority,
+            additional=additional),
+            f"{resolver.name.upper()} answers{' with authority (aa)' if aa else ''}: "
+            f"{len(answer)} addresses, {summary}"),
+    ), capture=CaptureSpec(seat.name, seat.interfaces[0].name, "udp port 53",
+                           until=("dns.flags.response == 1", 1), show=("dns",)))
+
+
+def _server_finds_mx(model, bench):
+    server, neighbour = model.server(bench), model.neighbour(bench)
+    domain = model.mail_origin(neighbour)
+    zone = model.zone(domain)
+    mx = records(model, domain, "MX")
+    target, address = model.mail_exchanger(domain)
+    aa = ("aa",) if answered_with_authority(model, server, zone) else ()
+    return Section(f"Mail vers l'extérieur: {server.name.upper()} looks up the neighbour's MX", (
+        Step(server.name, f"dig {domain} MX", dig_shows(
+            flags=("qr",) + aa,
+            answer=[(name, rtype, data) for name, _, rtype, data in mx],
+            authority=[(name, rtype, data) for name, _, rtype, data in records(model, zone.origin, "NS")]),
+            f"{domain} " + ", ".join(f"MX {data}" for *_, data in mx)),
+        Step(server.name, f"dig +short {target}", contains(address),
+             f"{target} is {host_at(model, address).name.upper()}{on_backbone(model, address)}"),
+    ), capture=CaptureSpec(server.name, server.interfaces[0].name, "udp port 53",
+                           until=("dns.flags.response == 1", 2), show=("dns",)))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,18 @@
 #!/usr/bin/python3
-"""DNS, part 2: Sn is the DNS server of its bench (the report's second part).
+"""DNS, part 2: each bench's server is the DNS server of its bench (the report's second part).
 
-S{n}'s zones pass named-checkzone; D{n} asks S{n} (10.n.2.1) for smtp.etudiant{n}1.iut and
-smtp.etudiant{m}1.iut (authoritative answers, as in the report's captures); the
-secondary NS{n} (10.n.112.1) holds copies pulled by AXFR; allow-transfer and
-allow-query are enforced: D{n} may neither transfer a zone nor query the 212 zone.
+The server's zone files pass named-checkzone (its own mail domain, its copy of the
+neighbour's); the seat asks the server for both domains' mail exchangers (authoritative
+answers, as in the report's captures); the secondary holds copies pulled by AXFR;
+allow-transfer and allow-query are enforced: the seat may neither transfer a zone nor
+query the zone reserved to one network. Every zone, serial, name and address comes from
+the class file (for the report's class: the bench's part-2 domain, NS54, the 212 reverse zone).
 
-    sudo python3 scenarios/dns_server.py [--benches 53,54] [--bench 54]
+    sudo python3 scenarios/dns_server.py [--class FILE] [--benches LIST] [--bench N]
 """
 
+import ipaddress
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import all_of, contains, matches  # noqa: E402
+from scenarios.derive import host_at, own_mail_domain  # noqa: E402
 from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
@@ -23,61 +28,125 @@ from scenarios.steps import Section, Step  # noqa: E402
 TITLE = "DNS, part 2: each bench serves its own zones"
 
 
+class BenchZones:
+    """The zones a bench's server serves, and who may ask what, from the class model."""
+
+    def __init__(self, model, bench):
+        self.model, self.bench = model, bench
+        self.server, self.seat = model.server(bench), model.seat(bench)
+        self.address = model.address(bench, self.server.key, on=self.seat.key)
+        zones = model.zones_on(self.server.name)
+        self.own = model.zone(own_mail_domain(model, bench))
+        self.copy = next((z for z in zones if z.copy), None)
+        self.copied = next((z for z in zones if z.secondaries), None)
+        self.restricted = next((z for z in zones if z.allow_query), None)
+        self.allowed = self._allowed_client()
+
+    def _allowed_client(self):
+        """A host of the bench on the network the restricted zone answers (p54), if present."""
+        if self.restricted is None:
+            return None
+        networks = [ipaddress.ip_network(q) for q in self.restricted.allow_query]
+        return next((h for h in self.model.hosts if h.bench == self.bench and h is not self.server
+                     and any(ipaddress.ip_address(h.ip) in net for net in networks)), None)
+
+    def exchanger(self, zone):
+        """(target, address) of a zone's MX, from that zone's own records (a copy too)."""
+        target = zone.lookup(zone.origin, "MX")[0].split()[1]
+        return target.rstrip("."), zone.lookup(target, "A")[0]
+
+
 def sections(model, bench):
-    n, m = bench, model.neighbour(bench)
-    zones = "/etc/bind/meszones"
-    server = f"10.{n}.2.1"
-    return [
-        Section(f"S{n}'s zone files are correct", (
-            Step(f"s{n}", f"named-checkzone etudiant{n}1.iut {zones}/db.etudiant{n}1.iut",
-                 contains(f"zone etudiant{n}1.iut/IN: loaded serial 2", "OK"),
-                 f"etudiant{n}1.iut loads (serial 2)"),
-            Step(f"s{n}", f"named-checkzone etudiant{m}1.iut {zones}/db.etudiant{m}1.iut",
-                 contains(f"zone etudiant{m}1.iut/IN: loaded serial 2", "OK"),
-                 f"the neighbour's etudiant{m}1.iut loads (serial 2)"),
-            Step(f"s{n}", "named-checkconf -z /etc/bind/named.conf && echo OK",
-                 all_of(contains("OK"), matches(r"zone 212\.\d+\.10\.in-addr\.arpa/IN: loaded")),
-                 "named.conf and every zone load"),
-        )),
-        Section(f"D{n} asks S{n} (the report's captures)", (
-            Step(f"d{n}", f"dig @{server} smtp.etudiant{n}1.iut", dig_shows(
-                flags=("qr", "aa", "rd", "ra"),
-                answer=[(f"smtp.etudiant{n}1.iut.", "A", f"10.254.{n}.1")]),
-                f"smtp.etudiant{n}1.iut is 10.254.{n}.1, with authority"),
-            Step(f"d{n}", f"dig @{server} smtp.etudiant{m}1.iut", dig_shows(
-                flags=("qr", "aa"),
-                answer=[(f"smtp.etudiant{m}1.iut.", "A", f"10.254.{m}.1")]),
-                f"smtp.etudiant{m}1.iut is 10.254.{m}.1, from S{n}'s copy of the zone"),
-            Step(f"d{n}", f"dig @{server} etudiant{n}1.iut MX", dig_shows(
-                flags=("aa",), answer=[(f"etudiant{n}1.iut.", "MX", f"10 smtp.etudiant{n}1.iut.")]),
-                f"etudiant{n}1.iut MX 10 smtp.etudiant{n}1.iut."),
-            Step(f"d{n}", f"dig +short smtp.etudiant{m}1.iut", contains(f"10.254.{m}.1"),
-                 f"through STP, the neighbour's name resolves too (STP delegates to S{m})"),
-        ), capture=CaptureSpec(f"d{n}", f"d{n}-eth0", "udp port 53",
-                               until=("dns.flags.response == 1", 4), show=("dns",))),
-        Section(f"The secondary NS{n} (10.{n}.112.1)", (
-            Step(f"d{n}", f"dig @10.{n}.112.1 +norec poste{n}.etudiant.iut SOA", dig_shows(
-                flags=("qr", "aa"), no_flags=("ra",),
-                answer=[(f"poste{n}.etudiant.iut.", "SOA",
-                         f"S{n}.etudiant{n}1.iut. root.etudiant{n}1.iut. 2 604800 86400 2419200 604800")]),
-                "NS{0} answers for poste{0}.etudiant.iut with authority".format(n), wait=10),
-            Step(f"ns{n}", f"dig @10.{n}.112.254 poste{n}.etudiant.iut AXFR",
-                 all_of(matches(rf"^p{n}\.poste{n}\.etudiant\.iut\.\s+604800\s+IN\s+A\s+10\.{n}\.212\.2$",
-                                f"the record p{n}.poste{n}.etudiant.iut. A 10.{n}.212.2"),
-                        matches(r"XFR size: \d+ records", "an XFR size")),
-                 f"S{n} lets NS{n} transfer the zone (allow-transfer 10.{n}.112.1)"),
-        )),
-        Section("Access rules", (
-            Step(f"d{n}", f"dig @{server} poste{n}.etudiant.iut AXFR",
-                 contains("Transfer failed."), f"S{n} refuses a zone transfer to D{n}"),
-            Step(f"p{n}", f"dig @10.{n}.212.1 -x 10.{n}.212.2", dig_shows(
-                flags=("aa",), answer=[(f"2.212.{n}.10.in-addr.arpa.", "PTR",
-                                        f"p{n}.poste{n}.etudiant.iut.")]),
-                f"a client on 10.{n}.212.0/24 may query the 212 reverse zone"),
-            Step(f"d{n}", f"dig @{server} -x 10.{n}.212.2", dig_shows(status="REFUSED"),
-                 f"D{n} may not (allow-query 10.{n}.212.0/24): REFUSED"),
-        )),
-    ]
+    zones = BenchZones(model, bench)
+    found = [_zone_files(zones), _seat_asks(zones), _secondary(zones), _access_rules(zones)]
+    return [section for section in found if section and section.steps]
+
+
+def _checkzone(zone, claim):
+    return Step(zone.primary, f"named-checkzone {zone.name} {zone.file}",
+                contains(f"zone {zone.name}/IN: loaded serial {zone.soa.serial}", "OK"),
+                f"{claim} (serial {zone.soa.serial})")
+
+
+def _zone_files(zones):
+    steps = [_checkzone(zones.own, f"{zones.own.name} loads")]
+    if zones.copy:
+        steps.append(_checkzone(zones.copy, f"the neighbour's {zones.copy.name} loads"))
+    loaded = [contains("OK")]
+    if zones.restricted:
+        loaded.append(matches(rf"zone {re.escape(zones.restricted.name)}/IN: loaded"))
+    steps.append(Step(zones.server.name, "named-checkconf -z /etc/bind/named.conf && echo OK",
+                      all_of(*loaded), "named.conf and every zone load"))
+    return Section(f"{zones.server.name.upper()}'s zone files are correct", tuple(steps))
+
+
+def _seat_asks(zones):
+    seat, address, server = zones.seat.name, zones.address, zones.server.name.upper()
+    target, target_address = zones.exchanger(zones.own)
+    mx = zones.own.lookup(zones.own.origin, "MX")[0]
+    steps = [Step(seat, f"dig @{address} {target}", dig_shows(
+        flags=("qr", "aa", "rd", "ra"), answer=[(f"{target}.", "A", target_address)]),
+        f"{target} is {target_address}, with authority")]
+    if zones.copy:
+        far, far_address = zones.exchanger(zones.copy)
+        steps.append(Step(seat, f"dig @{address} {far}", dig_shows(
+            flags=("qr", "aa"), answer=[(f"{far}.", "A", far_address)]),
+            f"{far} is {far_address}, from {server}'s copy of the zone"))
+    steps.append(Step(seat, f"dig @{address} {zones.own.name} MX", dig_shows(
+        flags=("aa",), answer=[(zones.own.origin, "MX", mx)]), f"{zones.own.name} MX {mx}"))
+    if zones.copy:
+        resolver = host_at(zones.model, zones.seat.resolver).name.upper()
+        primary = zones.model.zone(zones.copy.name).primary.upper()
+        steps.append(Step(seat, f"dig +short {far}", contains(far_address),
+                          f"through {resolver}, the neighbour's name resolves too "
+                          f"({resolver} delegates to {primary})"))
+    return Section(f"{seat.upper()} asks {server} (the report's captures)", tuple(steps),
+                   capture=CaptureSpec(seat, zones.seat.interfaces[0].name, "udp port 53",
+                                       until=("dns.flags.response == 1", len(steps)),
+                                       show=("dns",)))
+
+
+def _secondary(zones):
+    zone = zones.copied
+    if zone is None:
+        return None
+    secondary = zones.model.host(zone.secondaries[0])
+    name, server = secondary.name.upper(), zones.server.name.upper()
+    record = [r for r in zone.records if r.rtype == "A"][-1]
+    ttl = zone.ttl if record.ttl is None else record.ttl
+    line = f"{zone.absolute(record.owner)} {ttl} IN A {record.data}"
+    return Section(f"The secondary {name} ({secondary.ip})", (
+        Step(zones.seat.name, f"dig @{secondary.ip} +norec {zone.name} SOA", dig_shows(
+            flags=("qr", "aa"), no_flags=("ra",), answer=[(zone.origin, "SOA", zone.soa.data())]),
+             f"{name} answers for {zone.name} with authority", wait=10),
+        Step(secondary.name, f"dig @{zone.masters} {zone.name} AXFR",
+             all_of(matches(r"^" + r"\s+".join(map(re.escape, line.split())) + "$",
+                            f"the record {line}"),
+                    matches(r"XFR size: \d+ records", "an XFR size")),
+             f"{server} lets {name} transfer the zone (allow-transfer {', '.join(zone.transfer_to)})"),
+    ))
+
+
+def _access_rules(zones):
+    seat, server = zones.seat.name, zones.server.name.upper()
+    steps = []
+    if zones.copied:
+        steps.append(Step(seat, f"dig @{zones.address} {zones.copied.name} AXFR",
+                          contains("Transfer failed."),
+                          f"{server} refuses a zone transfer to {seat.upper()}"))
+    client, zone = zones.allowed, zones.restricted
+    if client is not None:
+        reverse = ipaddress.ip_address(client.ip).reverse_pointer + "."
+        networks = ", ".join(zone.allow_query)
+        asked = zones.model.address(zones.bench, zones.server.key, on=client.key)
+        steps += [
+            Step(client.name, f"dig @{asked} -x {client.ip}", dig_shows(
+                flags=("aa",), answer=[(reverse, "PTR", zone.lookup(reverse, "PTR")[0])]),
+                f"a client on {networks} may query the reverse zone {zone.name}"),
+            Step(seat, f"dig @{zones.address} -x {client.ip}", dig_shows(status="REFUSED"),
+                 f"{seat.upper()} may not (allow-query {networks}): REFUSED"),
+        ]
+    return Section("Access rules", tuple(steps))
 
 
 if __name__ == "__main__":

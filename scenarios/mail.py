@@ -2,6 +2,7 @@
 
     send(host, recipient, subject, body)    `echo body | mail -s subject recipient`, in a host
     last_message(user)                       shell printing the last message of /var/mail/<user>
+                                             (user: the class's student, model.student.name)
     log_lines(recipient)                     shell printing the mail.log lines for a recipient
     delivered(recipient, relay)             a check: the log's "status=sent" line for it
 """
@@ -20,7 +21,7 @@ def send(host, recipient, subject, body, claim=None):
                 claim or f"{host.upper()} sends \"{subject}\" to {recipient}")
 
 
-def last_message(user="etudiant"):
+def last_message(user):
     return LAST_MESSAGE.replace("{user}", user)
 
 
@@ -29,7 +30,7 @@ def log_lines(recipient):
 
 
 def delivered(recipient, relay):
-    """relay: 'local', or 'smtp.tp531.iut[10.254.53.1]:25' for a hop to another bench."""
+    """relay: 'local', or 'TARGET[ADDRESS]:25' for a hop to another bench (derive.relay)."""
     if relay == "local":
         status = r"status=sent \(delivered to mailbox\)"
     else:

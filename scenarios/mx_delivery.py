@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Mail between benches through MX records (the report's "Mail vers l'extérieur" and part 2).
 
-S{n} looks up the MX of the neighbour's domain, hands the message to smtp.tp{m}1.iut
-(S{m}) and the log says status=sent (250 2.0.0 Ok: queued as ...); the message lands in
-S{m}'s /var/mail/etudiant. Then through the part-2 zones (etudiant{m}1.iut), then back.
+The bench's server looks up the MX of the neighbour's mail domain, hands the message to
+its exchanger (the neighbour's server) and the log says status=sent (250 2.0.0 Ok: queued
+as ...); the message lands in the student's mailbox there. Then through the neighbour's
+part-2 domain, then back. Domains, exchangers and addresses come from the class's zones
+(relay=EXCHANGER[ADDRESS]:25 in mail.log, as the report shows it).
 
-    sudo python3 scenarios/mx_delivery.py [--benches 53,54] [--bench 54]
+    sudo python3 scenarios/mx_delivery.py [--class FILE] [--benches LIST] [--bench N]
 """
 
 import sys
@@ -15,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
+from scenarios.derive import own_mail_domain, relay  # noqa: E402
 from scenarios.mail import delivered, last_message, log_lines, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
@@ -24,40 +27,50 @@ TITLE = "Mail between benches, through MX records"
 
 def sections(model, bench):
     n, m = bench, model.neighbour(bench)
-    here, there = f"s{n}", f"s{m}"
-    part1, part2, back = f"etudiant@tp{m}1.iut", f"etudiant@etudiant{m}1.iut", f"etudiant@tp{n}1.iut"
-    backbone = CaptureSpec(here, f"{here}-eth0", "port 53 or port 25",
+    here, there = model.server(n).name, model.server(m).name
+    student = model.student.name
+    origin, part2 = model.mail_origin(m), own_mail_domain(model, m)
+    backbone = CaptureSpec(here, model.server(n).interfaces[0].name, "port 53 or port 25",
                            until=("tcp.flags.fin == 1", 2), show=("dns", "smtp"))
+    part1_to, part2_to = f"{student}@{origin}", f"{student}@{part2}"
+    back_to = f"{student}@{model.mail_origin(n)}"
     return [
-        Section(f"Mail vers l'extérieur: S{n} writes to etudiant@tp{m}1.iut", (
-            Step(here, f"dig +short tp{m}1.iut MX", contains(f"0 smtp.tp{m}1.iut."),
-                 f"the MX of tp{m}1.iut is smtp.tp{m}1.iut"),
-            send(here, part1, "Test test test", "tttttttttteeeeeeeeeeeesssssssssssttttttttt"),
-            Step(here, log_lines(part1), delivered(part1, f"smtp.tp{m}1.iut[10.254.{m}.1]:25"),
-                 f"S{n}'s log: relayed to smtp.tp{m}1.iut[10.254.{m}.1]:25, 250 Ok", wait=15),
-            Step(there, log_lines(part1), delivered(part1, "local"),
-                 f"S{m}'s log: delivered to mailbox", wait=10),
-            Step(there, last_message(), contains("Subject: Test test test", f"<root@{here}>",
-                                                 "tttttttttteeee"),
-                 f"the message is in S{m}'s /var/mail/etudiant"),
+        Section(f"Mail vers l'extérieur: {here.upper()} writes to {part1_to}", (
+            _mx(model, here, origin),
+            send(here, part1_to, "Test test test", "tttttttttteeeeeeeeeeeesssssssssssttttttttt"),
+            _relayed(model, here, part1_to, origin),
+            Step(there, log_lines(part1_to), delivered(part1_to, "local"),
+                 f"{there.upper()}'s log: delivered to mailbox", wait=10),
+            Step(there, last_message(student), contains("Subject: Test test test", f"<root@{here}>",
+                                                        "tttttttttteeee"),
+                 f"the message is in {there.upper()}'s /var/mail/{student}"),
         ), capture=backbone),
-        Section(f"Part 2: through the zone etudiant{m}1.iut", (
-            Step(here, f"dig +short etudiant{m}1.iut MX", contains(f"10 smtp.etudiant{m}1.iut."),
-                 f"the MX of etudiant{m}1.iut is smtp.etudiant{m}1.iut"),
-            send(here, part2, "Test", "QWERTY"),
-            Step(here, log_lines(part2), delivered(part2, f"smtp.etudiant{m}1.iut[10.254.{m}.1]:25"),
-                 f"S{n}'s log: relayed to smtp.etudiant{m}1.iut[10.254.{m}.1]:25, 250 Ok", wait=15),
-            Step(there, last_message(), contains("Subject: Test", "QWERTY"),
-                 f"the message is in S{m}'s /var/mail/etudiant", wait=10),
+        Section(f"Part 2: through the zone {part2}", (
+            _mx(model, here, part2),
+            send(here, part2_to, "Test", "QWERTY"),
+            _relayed(model, here, part2_to, part2),
+            Step(there, last_message(student), contains("Subject: Test", "QWERTY"),
+                 f"the message is in {there.upper()}'s /var/mail/{student}", wait=10),
         ), capture=backbone),
-        Section(f"And back: S{m} writes to etudiant@tp{n}1.iut", (
-            send(there, back, "Retour", "bien recu"),
-            Step(there, log_lines(back), delivered(back, f"smtp.tp{n}1.iut[10.254.{n}.1]:25"),
-                 f"S{m}'s log: relayed to smtp.tp{n}1.iut, 250 Ok", wait=15),
-            Step(here, last_message(), contains("Subject: Retour", "bien recu"),
-                 f"the message is in S{n}'s /var/mail/etudiant", wait=10),
+        Section(f"And back: {there.upper()} writes to {back_to}", (
+            send(there, back_to, "Retour", "bien recu"),
+            _relayed(model, there, back_to, model.mail_origin(n)),
+            Step(here, last_message(student), contains("Subject: Retour", "bien recu"),
+                 f"the message is in {here.upper()}'s /var/mail/{student}", wait=10),
         )),
     ]
+
+
+def _mx(model, host, domain):
+    target, _ = model.mail_exchanger(domain)
+    data = next(d for d in model.lookup(domain, "MX") if d.split()[1].rstrip(".") == target)
+    return Step(host, f"dig +short {domain} MX", contains(data), f"the MX of {domain} is {target}")
+
+
+def _relayed(model, host, recipient, domain):
+    hop = relay(model, domain)
+    return Step(host, log_lines(recipient), delivered(recipient, hop),
+                f"{host.upper()}'s log: relayed to {hop}, 250 Ok", wait=15)
 
 
 if __name__ == "__main__":
