@@ -120,6 +120,8 @@ def own_words(model):
     """Names and addresses that belong to one class: hosts, domains, addresses, its student."""
     words = {h.name for h in model.hosts} | {i.ip for h in model.hosts for i in h.interfaces}
     words |= {z.name for z in model.zones if "." in z.name.strip(".")}
+    words |= {z.absolute(r.owner).rstrip(".") for z in model.zones for r in z.records
+              if "." in z.absolute(r.owner).strip(".")}
     return words | {model.student.name, model.dns_name}
 
 
