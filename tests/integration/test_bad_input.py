@@ -1,5 +1,6 @@
 """Bad input, table-driven: one line naming the problem, exit code 2, nothing started,
-nothing left behind. (A second lab while one runs: test_lifecycle.py.)"""
+nothing left behind. (A second lab while one runs: test_lifecycle.py; bad class files:
+test_bad_class_files.py.) Names and numbers come from the first class file's model."""
 
 import os
 import shutil
@@ -9,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import PYTHON, REPO, leftovers
+from lab.command.preflight import REEXEC
+from tests.integration.conftest import PYTHON, REPO, BenchView, class_files, leftovers
+from topologies.classfile import CLASSES
+from topologies.model import classroom
 
 
 def overrides(tree):
-    """A folder of override files: {"s54/etc/postfix/main.cf": "text"}."""
+    """A folder of override files: {"<host>/etc/postfix/main.cf": "text"}."""
     root = Path(tempfile.mkdtemp(prefix="overrides-"))
     for path, text in tree.items():
         target = root / path
@@ -22,43 +26,73 @@ def overrides(tree):
     return str(root)
 
 
-BROKEN_ZONE = {"s54/etc/bind/meszones/db.etudiant541.iut":
-               "$TTL 1\n@ IN SOA s54. root.s54. ( 2 1 1 1 1 )\n@ IN NS s54.\nsmtp IN AA 10.254.54.1\n"}
-BROKEN_MAIN_CF = {"s53/etc/postfix/main.cf": "myhostname = s53\nthis line is wrong\n"}
+CLASS_FILE = class_files()[0]
+MODEL = classroom(path=CLASS_FILE)
+OTHER_CLASS = next(path for path in (CLASSES / "iut.toml", CLASSES / "campus.toml")
+                   if path.resolve() != CLASS_FILE.resolve())
+PLAYED = BenchView(MODEL, MODEL.benches[-1])
+SERVER, NEIGHBOUR = PLAYED.server, PLAYED.neighbour.server
+ZONE = next(z for z in MODEL.zones_on(SERVER.name) if not z.copy and not z.secondaries)
+LOW, HIGH = MODEL.spec.bench_range
+FIRST, LAST = MODEL.benches[0], MODEL.benches[-1]
+ABSENT = next(n for n in range(LOW, HIGH + 1) if n not in MODEL.benches)
+BENCH_LIST = ", ".join(map(str, MODEL.benches))
+
+BROKEN_ZONE = {f"{SERVER.name}{ZONE.file}": (
+    f"$TTL 1\n@ IN SOA {SERVER.name}. root.{SERVER.name}. ( 2 1 1 1 1 )\n"
+    f"@ IN NS {SERVER.name}.\nmx IN AA {SERVER.ip}\n")}
+BROKEN_MAIN_CF = {f"{NEIGHBOUR.name}/etc/postfix/main.cf":
+                  f"myhostname = {NEIGHBOUR.name}\nthis line is wrong\n"}
 
 CASES = [
     # (what, argv after the interpreter, environment, words the one line must hold)
-    ("bench 0", ["-m", "lab", "run", "--benches", "0"], {}, "bench 0 is out of range 1-253"),
-    ("bench 254", ["-m", "lab", "run", "--benches", "254"], {}, "bench 254 is out of range"),
+    ("bench below the range", ["-m", "lab", "run", "--benches", str(LOW - 1)], {},
+     f"bench {LOW - 1} is out of range {LOW}-{HIGH}"),
+    ("bench above the range", ["-m", "lab", "run", "--benches", str(HIGH + 1)], {},
+     f"bench {HIGH + 1} is out of range"),
     ("a word", ["-m", "lab", "run", "--benches", "abc"], {}, "bench 'abc' in 'abc' is not a number"),
-    ("a duplicate", ["-m", "lab", "run", "--benches", "53,54,53"], {}, "bench 53 appears twice"),
+    ("a duplicate", ["-m", "lab", "run", "--benches", f"{FIRST},{LAST},{FIRST}"], {},
+     f"bench {FIRST} appears twice"),
     ("empty list", ["-m", "lab", "run", "--benches", ""], {}, "empty bench list"),
-    ("backwards range", ["-m", "lab", "run", "--benches", "9-3"], {}, "bench range '9-3'"),
-    ("range too far", ["-m", "lab", "run", "--benches", "250-260"], {}, "bench 260 is out of range"),
-    ("empty item", ["-m", "lab", "run", "--benches", "53,,54"], {}, "bench '' in '53,,54'"),
-    ("BENCHES=0", ["-m", "lab", "run"], {"BENCHES": "0"}, "bench 0 is out of range"),
+    ("backwards range", ["-m", "lab", "run", "--benches", f"{HIGH}-{LOW}"], {},
+     f"bench range '{HIGH}-{LOW}'"),
+    ("range too far", ["-m", "lab", "run", "--benches", f"{HIGH - 3}-{HIGH + 7}"], {},
+     f"bench {HIGH + 7} is out of range"),
+    ("empty item", ["-m", "lab", "run", "--benches", f"{FIRST},,{LAST}"], {},
+     f"bench '' in '{FIRST},,{LAST}'"),
+    ("BENCHES below the range", ["-m", "lab", "run"], {"BENCHES": str(LOW - 1)},
+     f"bench {LOW - 1} is out of range"),
     ("unknown command", ["-m", "lab", "start"], {}, "invalid choice: 'start'"),
     ("unknown option", ["-m", "lab", "run", "--bogus"], {}, "unrecognized arguments: --bogus"),
+    ("--class without a file", ["-m", "lab", "run", "--class"], {},
+     "argument --class: expected one argument"),
     ("unknown scenario", ["-m", "scenarios", "mx_delivry"], {}, "unknown scenario 'mx_delivry'"),
     ("empty scenario name", ["-m", "scenarios", ""], {}, "unknown scenario ''"),
-    ("bench not in class", ["scenarios/connectivity.py", "--bench", "55"], {},
-     "--bench 55 is not a bench of this class (53, 54)"),
-    ("unknown client host", ["scenarios/dns_lookup.py", "--client", "d99"], {},
-     "--client d99: no such host in this class"),
+    ("bench not in class", ["scenarios/connectivity.py", "--bench", str(ABSENT)], {},
+     f"--bench {ABSENT} is not a bench of this class ({BENCH_LIST})"),
+    ("unknown client host", ["scenarios/dns_lookup.py", "--client", "nohost"], {},
+     "--client nohost: no such host in this class"),
     ("overrides missing", ["-m", "lab", "run", "--overrides", "/nonexistent/dir"], {},
      "overrides: /nonexistent/dir is not a directory"),
     ("override unknown host", ["-m", "lab", "run", "--overrides", lambda: overrides(
-        {"x99/etc/hosts": "127.0.0.1 localhost\n"})], {}, "names no host of this class"),
+        {"nohost/etc/hosts": "127.0.0.1 localhost\n"})], {}, "names no host of this class"),
+    ("override for another class", ["-m", "lab", "run", "--class", str(OTHER_CLASS), "--overrides",
+                                    lambda: overrides({f"{SERVER.name}/etc/mailname": "x\n"})],
+     {}, f"{SERVER.name} names no host of this class"),
+    ("override of a part-2 host without part 2", ["-m", "lab", "run", "--no-part2", "--overrides",
+                                                  lambda: overrides({f"{PLAYED.secondary.name}/etc/hosts":
+                                                                     "127.0.0.1 localhost\n"})],
+     {}, f"{PLAYED.secondary.name} names no host of this class"),
     ("override not text", ["-m", "lab", "run", "--overrides", lambda: overrides(
-        {"s54/etc/mailname": b"\xff\xfe\x00"})], {}, "is not a text file"),
+        {f"{SERVER.name}/etc/mailname": b"\xff\xfe\x00"})], {}, "is not a text file"),
     ("zone failing named-checkzone", ["-m", "lab", "run", "--overrides", lambda: overrides(
-        BROKEN_ZONE)], {}, "s54: named config /etc/bind/named.conf failed its check: "
-                           "/etc/bind/meszones/db.etudiant541.iut:4: unknown RR type 'AA'"),
+        BROKEN_ZONE)], {}, f"{SERVER.name}: named config /etc/bind/named.conf failed its check: "
+                           f"{ZONE.file}:4: unknown RR type 'AA'"),
     ("main.cf failing postfix check", ["scenarios/mx_delivery.py", "--overrides", lambda: overrides(
-        BROKEN_MAIN_CF)], {}, "s53: postfix config /etc/postfix/main.cf failed its check: "
-                              "postfix: fatal: /etc/postfix/main.cf, line 2"),
-    ("no mininet", ["-S", "scenarios/bounce.py"], {},
-     "cannot import mininet; run: sudo /usr/bin/python3 scenarios/bounce.py"),
+        BROKEN_MAIN_CF)], {}, f"{NEIGHBOUR.name}: postfix config /etc/postfix/main.cf failed its "
+                              "check: postfix: fatal: /etc/postfix/main.cf, line 2"),
+    ("no mininet, even re-run", ["-S", "scenarios/bounce.py"], {REEXEC: PYTHON},
+     f"cannot import mininet; run: sudo {PYTHON} {REPO / 'scenarios/bounce.py'}"),
     ("no mininet for the lab", ["-S", "-m", "lab", "run"], {}, "cannot import mininet"),
 ]
 
@@ -89,5 +123,5 @@ def test_not_root_is_told_to_use_sudo():
     shutil.rmtree(copy)
     assert result.returncode == 2
     assert result.stderr.strip() == ("scenarios/connectivity.py: emulating a network needs root; "
-                                     "run: sudo /usr/bin/python3 scenarios/connectivity.py")
+                                     f"run: sudo {PYTHON} {copy}/scenarios/connectivity.py")
     assert leftovers() == []

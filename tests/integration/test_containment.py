@@ -1,13 +1,16 @@
 """Containment: while a whole scenario runs, no lab packet shows on the machine's own
-interfaces and the machine's routes stay as they were."""
+interfaces and the machine's routes stay as they were. On each class file: their address
+plans differ, and so does the capture filter (every network of the class's model)."""
 
 import socket
 import subprocess
 
+import pytest
+
 from evidence.capture import Capture, CaptureSpec
 from evidence.dissect import count_frames
-from tests.integration.conftest import PYTHON, REPO, leftovers, machine_view
-from topologies.model import classroom, lab_networks
+from tests.integration.conftest import PYTHON, REPO, class_files, leftovers, machine_view
+from topologies.model import classroom
 
 
 CONTROL = ("127.0.0.2", 9)
@@ -24,9 +27,10 @@ class Machine:
         return subprocess.run(command, shell=True, capture_output=True, text=True).stdout
 
 
-def test_a_full_scenario_leaves_nothing_on_the_machine_network(tmp_path):
+@pytest.mark.parametrize("path", class_files(), ids=lambda path: path.stem)
+def test_a_full_scenario_leaves_nothing_on_the_machine_network(tmp_path, path):
     before = machine_view()
-    networks = lab_networks(classroom((53, 54)))
+    networks = classroom(path=path).lab_networks()
     lab_ranges = " or ".join(f"net {prefix}" for prefix in networks)
     pcap = tmp_path / "machine.pcapng"
     # the control datagram, sent on loopback at the end, shows that the capture was live
@@ -34,7 +38,7 @@ def test_a_full_scenario_leaves_nothing_on_the_machine_network(tmp_path):
                        until=(f"ip.dst == {CONTROL[0]}", 1))
     capture = Capture(Machine(), spec, pcap).start()
     try:
-        result = subprocess.run([PYTHON, "scenarios/mx_delivery.py"], cwd=REPO,
+        result = subprocess.run([PYTHON, "scenarios/mx_delivery.py", "--class", str(path)], cwd=REPO,
                                 capture_output=True, text=True, timeout=300)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as control:
             control.sendto(b"end of the scenario", CONTROL)
