@@ -79,6 +79,12 @@ def window_names():
     return answer.stdout
 
 
+def terminal_viewable():
+    answer = subprocess.run(["xwininfo", "-name", "classlab: cd /opt/classlab && sudo make lab"],
+                            env={**os.environ, **DISPLAY}, capture_output=True, text=True)
+    return "IsViewable" in answer.stdout
+
+
 class Host:
     """The host at the other end of /dev/ttyS1."""
 
@@ -103,18 +109,24 @@ def main():
     host = Host()
     if not wait_until("the X display answers root (xhost)", x_answers, 600):
         return 1
-    wait_until("the instructor's terminal is open", lambda: "classlab: cd" in window_names(), 300)
-    host.shot("desktop")
+    wait_until("the instructor's terminal is on screen", terminal_viewable, 300)
     # As in the desktop's terminal: DISPLAY=localhost:0, so Mininet tunnels X to each host.
     lab = pexpect.spawn("/usr/bin/python3", ["-m", "lab", "run"], cwd="/opt/classlab",
                         env={**os.environ, "DISPLAY": "localhost:0", "TERM": "dumb"},
                         encoding="utf-8", timeout=600)
     lab.logfile_read = Flushed()
     lab.expect("mininet> ")
-    lab.sendline("xterm s54")
-    lab.expect("mininet> ")
-    wait_until("xterm s54 has a window", lambda: "Node: s54" in window_names(), 120,
-               diagnose=lambda: diagnose_x(lab))
+    host.shot("desktop")  # by now the terminal has long been drawn
+    # Mininet starts its socat X tunnel and the xterm at the same moment: under software
+    # emulation the xterm can lose that race and exit. One more try, as a user would.
+    for attempt in (1, 2):
+        lab.sendline("xterm s54")
+        lab.expect("mininet> ")
+        if wait_until(f"xterm s54 has a window (try {attempt})",
+                      lambda: "Node: s54" in window_names(), 60,
+                      diagnose=lambda: diagnose_x(lab)):
+            FAILED[:] = []
+            break
     lab.sendline(WIRESHARK)
     lab.expect("mininet> ")
     wait_until("Wireshark captures on s54-eth0",
