@@ -1,6 +1,6 @@
 """Load, bounded: 1,000 messages from the played bench's server to its neighbour's with
 Postfix's own smtp-source, all delivered; 10,000 DNS queries from the seat to the class's
-DNS with dnsperf, none lost. Both stop by themselves. (The report's: S54 -> S53, D54 -> STP.)"""
+DNS with dnsperf, none lost. Both stop by themselves."""
 
 import re
 
