@@ -50,7 +50,7 @@ def test_the_image_gets_the_same_debconf_answers_as_install_deps():
 def test_grub_boots_debians_symlinks_and_picks_the_test_entry_by_the_disk_label():
     cfg = vmspec.grub_cfg("1234-uuid")
     assert "search --no-floppy --fs-uuid --set=root 1234-uuid" in cfg
-    assert f"search --no-floppy --label --set=classlab_test {vmspec.TEST_LABEL}" in cfg
+    assert f"if search --no-floppy --label --set=classlab_test {vmspec.TEST_LABEL}; then" in cfg
     assert cfg.count("linux /vmlinuz root=UUID=1234-uuid") == 2
     normal, test = cfg.split("menuentry")[1:]
     assert "classlab.test" not in normal and "classlab.test" in test

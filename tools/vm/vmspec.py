@@ -85,8 +85,8 @@ terminal_output console serial
 search --no-floppy --fs-uuid --set=root {root_uuid}
 set default=0
 set timeout=2
-search --no-floppy --label --set=classlab_test {TEST_LABEL}
-if [ -n "$classlab_test" ]; then
+# (inside `if`, a missing disk is no error on the screen)
+if search --no-floppy --label --set=classlab_test {TEST_LABEL}; then
     set default=1
     set timeout=0
 fi

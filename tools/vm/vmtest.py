@@ -123,7 +123,7 @@ def main(argv=None):
 
 
 def run_test(image, full=False, deadline=1800, quiet=False, scenarios=SCENARIOS):
-    work = image.parent / "test"
+    work = image.parent / ("test-full" if full else "test-quick")  # runs of both kinds may overlap
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     disk = work / "results.img"
