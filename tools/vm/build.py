@@ -135,6 +135,7 @@ class Build:
             return f"cached {self.tarball.name}"
         self.cache.mkdir(parents=True, exist_ok=True)
         partial = self.tarball.with_suffix(".tar.part")
+        partial.unlink(missing_ok=True)  # what an interrupted build left
         selections = debconf_selections()
         command = ["mmdebstrap", "--mode=unshare", "--variant=minbase", "--format=tar",
                    "--include=" + ",".join(self.packages),
