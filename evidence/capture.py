@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from evidence.dissect import count_frames
 from lab.base.errors import LabError
-from lab.base.processes import record_process, stop_process
+from lab.base.processes import inner_pid, record_process, stop_process
 from lab.base.waiting import wait_until
 
 
@@ -49,6 +49,7 @@ class Capture:
         self.process = self.node.popen(command, stdout=self._output, stderr=subprocess.PIPE,
                                        stdin=subprocess.DEVNULL)
         fcntl.fcntl(self.process.stderr, fcntl.F_SETFL, os.O_NONBLOCK)
+        self.pid = inner_pid(self.process)  # dumpcap itself, inside the host's PID namespace
         wait_until(self._listening, f"dumpcap on {self.spec.host}:{self.spec.interface}", 10)
         return self
 
@@ -69,9 +70,9 @@ class Capture:
 
     def _own_sockets(self):
         sockets = set()
-        for fd in os.listdir(f"/proc/{self.process.pid}/fd"):
+        for fd in os.listdir(f"/proc/{self.pid}/fd"):
             try:
-                target = os.readlink(f"/proc/{self.process.pid}/fd/{fd}")
+                target = os.readlink(f"/proc/{self.pid}/fd/{fd}")
             except FileNotFoundError:  # closed meanwhile
                 continue
             if target.startswith("socket:["):
@@ -80,7 +81,7 @@ class Capture:
 
     def _running_sockets(self):
         """Inodes of packet sockets bound to the interface and running, in dumpcap's netns."""
-        with open(f"/proc/{self.process.pid}/net/packet") as table:
+        with open(f"/proc/{self.pid}/net/packet") as table:
             rows = [line.split() for line in table.read().splitlines()[1:]]
         return {row[8] for row in rows if row[4] == self._index and row[5] == "1"}
 
@@ -90,6 +91,6 @@ class Capture:
             wait_until(lambda: count_frames(self.path, display_filter) >= wanted,
                        f"{wanted} frame(s) '{display_filter}' in {self.path}", timeout)
         finally:
-            stop_process(record_process(self.spec.host, "dumpcap", self.process.pid))
+            stop_process(record_process(self.spec.host, "dumpcap", self.pid))
             self.process.wait()
             self._output.close()

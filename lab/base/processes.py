@@ -9,6 +9,10 @@ its name.
     is_running(record)   still the same process, and not a zombie
     stop_process(record) SIGTERM, wait until gone, SIGKILL if it will not go
     pids_with_mount_of(path)       every PID whose mounts name a lab path
+    NSENTER              the command prefix that runs a program inside a host (its PID 1)
+    only_child(pid)      the PID of a process's one child (nsenter's, unshare's)
+    inner_pid(process)   the PID of the program a Popen of NSENTER runs (nsenter's child)
+    pid_in_machine(init, pid)   the machine's PID of process `pid` of init's PID namespace
     become_subreaper()   orphaned daemons re-parent to the lab, which reaps them
 """
 
@@ -21,6 +25,7 @@ from lab.base.waiting import wait_until
 from lab.base.errors import NotReadyError
 
 PR_SET_CHILD_SUBREAPER = 36
+NSENTER = ["nsenter", "-n", "-m", "-u", "-p"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,54 @@ def pids_with_mount_of(path):
         except OSError:  # gone, or exiting (EINVAL): not a process to stop
             continue
     return found
+
+
+def only_child(pid):
+    """The one child of `pid` (unshare --fork's, nsenter -p's), once it exists."""
+    def child():
+        if start_time_of(pid) is None:
+            raise ProcessLookupError(f"process {pid} is gone")
+        found = children_of(pid)
+        return found[0] if found else None
+    return wait_until(child, f"the child of process {pid}", 5.0)
+
+
+def children_of(pid):
+    """PIDs whose parent is `pid` (field 4 of /proc/PID/stat)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def inner_pid(process):
+    return only_child(process.pid)
+
+
+def pid_in_machine(init_pid, host_pid):
+    """Find, in the machine's /proc, the process of init_pid's PID namespace whose PID there
+    is host_pid (the last field of NSpid). ProcessLookupError if there is none."""
+    namespace = os.readlink(f"/proc/{init_pid}/ns/pid")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.readlink(f"/proc/{entry}/ns/pid") != namespace:
+                continue
+            with open(f"/proc/{entry}/status") as status:
+                nspid = next(line for line in status if line.startswith("NSpid:")).split()
+        except (OSError, StopIteration):
+            continue
+        if int(nspid[-1]) == int(host_pid):
+            return int(entry)
+    raise ProcessLookupError(f"no process {host_pid} in the namespace of {init_pid}")
 
 
 def become_subreaper():

@@ -63,7 +63,7 @@ def _clean():
 def _shell(host):
     """Join the host's namespaces (network, mounts, hostname) and start bash there."""
     import os
-    from lab.base.processes import ProcessRecord, is_running
+    from lab.base.processes import NSENTER, ProcessRecord, is_running
     from lab.runtime.rundir import RunDir
     shells = {entry["host"]: ProcessRecord(**entry)
               for entry in RunDir().read_state().get("shells", [])}
@@ -73,7 +73,7 @@ def _shell(host):
         print(f"lab: shell: no running host '{host}' (hosts: {known})", file=sys.stderr)
         return 2
     prompt = f"root@{host.upper()}:\\w# "
-    os.execvp("nsenter", ["nsenter", "-t", str(record.pid), "-n", "-m", "-u", "--wd=/root", "--",
+    os.execvp("nsenter", NSENTER + ["-t", str(record.pid), "--wd=/root", "--",
                           "env", f"PS1={prompt}", "HOME=/root", "bash", "--norc", "-i"])
 
 

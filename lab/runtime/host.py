@@ -8,6 +8,7 @@ Everything a host sees is written and started by commands run inside it
 (popen/cmd), never by file I/O on the machine behind the overlay's back.
 """
 
+import errno
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import subprocess
 from mininet.node import Host
 
 from lab.base.errors import HostCommandError
+from lab.base.processes import NSENTER, only_child, pid_in_machine
 from lab.runtime.machine import files_archive, private_views_script
 from lab.runtime.rundir import RUN_DIR
 from topologies.init_script import SCRIPT_PATH, render_init_script
@@ -29,15 +31,41 @@ class LabHost(Host):
         super().__init__(name, **params)
 
     def _popen(self, cmd, **params):
-        """Start the host's shell (the first process) in a UTS namespace of its own."""
+        """Start the host's shell (the first process) in UTS and PID namespaces of its own:
+        the shell is the host's PID 1, with the host's own /proc (`ps aux` shows the host)."""
         if self.shell is None:
-            cmd = cmd[:2] + ["unshare", "--uts"] + cmd[2:]
+            cmd = cmd[:2] + ["unshare", "--uts", "--pid", "--fork", "--mount-proc"] + cmd[2:]
         return super()._popen(cmd, **params)
 
+    def startShell(self, *args, **kwargs):
+        """Mininet knows the host by its shell's PID: here the shell runs under unshare,
+        so the host's PID is unshare's child, PID 1 inside the host. The lab lets go of
+        its copy of the shell's terminal, so that a host whose PID 1 ends (`reboot -f`,
+        `halt -f`) ends the command waiting on it instead of hanging it."""
+        super().startShell(*args, **kwargs)
+        os.close(self.slave)
+        self.slave = os.open(os.devnull, os.O_RDONLY)  # Mininet's cleanup closes it
+        self.pid = only_child(self.shell.pid)
+
+    def read(self, size=1024):
+        try:
+            return super().read(size)
+        except OSError as error:
+            if error.errno != errno.EIO:
+                raise
+            self.waiting = False
+            return (f"*** {self.name} has stopped: its PID 1 ended (reboot, halt or poweroff "
+                    f"in {self.name}); the other hosts run on\n") + chr(127)
+
     def popen(self, *args, **kwargs):
-        """Run a command inside the host: its network, mounts and hostname."""
-        kwargs.setdefault("mncmd", ["nsenter", "-t", str(self.pid), "-n", "-m", "-u", "--"])
+        """Run a command inside the host: its network, mounts, hostname and processes.
+        nsenter forks to enter the PID namespace: inner_pid(process) is the command's PID."""
+        kwargs.setdefault("mncmd", NSENTER + ["-t", str(self.pid), "--"])
         return super().popen(*args, **kwargs)
+
+    def machine_pid(self, host_pid):
+        """The machine's PID of the host's process `host_pid` (as `ps` shows it in the host)."""
+        return pid_in_machine(self.pid, host_pid)
 
     def config(self, **params):
         """Boot the machine: private views, then (with a spec) its init_machine.sh, written

@@ -18,6 +18,7 @@ from lab.runtime import cleanup
 from lab.runtime.bridge import LabBridge
 from lab.runtime.host import LabHost
 from lab.runtime.labnet import LabNet
+from lab.runtime.link import LabLink
 from lab.base.processes import become_subreaper, record_process
 from lab.runtime.rundir import RunDir
 from lab.runtime.services import ServiceRunner
@@ -63,7 +64,8 @@ class Lab:
         setLogLevel("output")
         topo = ClassroomTopo(model=self.model)
         host = partial(LabHost, hosts_dir=self.rundir.hosts_dir)
-        self.net = LabNet(topo=topo, host=host, switch=LabBridge, controller=None, build=False,
+        self.net = LabNet(topo=topo, host=host, switch=LabBridge, link=LabLink, controller=None,
+                          build=False,
                           say=self.say)
         self.net.build()
         self._record_hosts()

@@ -74,7 +74,8 @@ class ServiceRunner:
             words = output.split()
             if code == 0 and words and words[-1].isdigit():
                 try:
-                    record = record_process(host.name, service.name, int(words[-1]))
+                    pid = host.machine_pid(int(words[-1]))
+                    record = record_process(host.name, service.name, pid)
                 except ProcessLookupError:
                     continue
                 self.started.append((service, host, spec, record))
