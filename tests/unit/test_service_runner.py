@@ -20,6 +20,9 @@ class StandInHost:
     def write_files(self, files):
         self.files.update(files)
 
+    def machine_pid(self, pid):
+        return pid  # a stand-in host shares the machine's PID namespace
+
     def run_script(self, script, what):
         return subprocess.run(["sh", "-c", script], check=True, capture_output=True).stdout
 
