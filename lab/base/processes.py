@@ -94,17 +94,20 @@ def _reap(pid):
 
 def pids_with_mount_of(path):
     """PIDs that see a mount whose options name `path` (a lab host's overlay dirs)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/mountinfo") as mounts:
-                if path in mounts.read():
-                    found.append(int(entry))
-        except OSError:  # gone, or exiting (EINVAL): not a process to stop
-            continue
-    return found
+    return [pid for pid in _process_ids() if path in (_read(f"/proc/{pid}/mountinfo") or "")]
+
+
+def _process_ids():
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
+def _read(path):
+    """A /proc file's text, or None for a process gone or exiting (EINVAL)."""
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 def only_child(pid):
@@ -119,40 +122,48 @@ def only_child(pid):
 
 def children_of(pid):
     """PIDs whose parent is `pid` (field 4 of /proc/PID/stat)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
+    return [child for child in _process_ids()
+            if _parent_of(_read(f"/proc/{child}/stat")) == pid]
+
+
+def _parent_of(stat):
+    try:
+        return int(stat.rsplit(")", 1)[1].split()[1])
+    except (AttributeError, IndexError, ValueError):
+        return None
 
 
 def inner_pid(process):
-    return only_child(process.pid)
+    """The program's own PID: nsenter's child when the Popen entered a host (NSENTER), else
+    the Popen's PID (a process started in the machine's namespaces)."""
+    if (_read(f"/proc/{process.pid}/comm") or "").strip() == "nsenter":
+        return only_child(process.pid)
+    return process.pid
 
 
 def pid_in_machine(init_pid, host_pid):
     """Find, in the machine's /proc, the process of init_pid's PID namespace whose PID there
     is host_pid (the last field of NSpid). ProcessLookupError if there is none."""
     namespace = os.readlink(f"/proc/{init_pid}/ns/pid")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            if os.readlink(f"/proc/{entry}/ns/pid") != namespace:
-                continue
-            with open(f"/proc/{entry}/status") as status:
-                nspid = next(line for line in status if line.startswith("NSpid:")).split()
-        except (OSError, StopIteration):
-            continue
-        if int(nspid[-1]) == int(host_pid):
-            return int(entry)
+    for pid in _process_ids():
+        if _namespace_of(pid) == namespace and _nspid(pid) == int(host_pid):
+            return pid
     raise ProcessLookupError(f"no process {host_pid} in the namespace of {init_pid}")
+
+
+def _namespace_of(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _nspid(pid):
+    """The process's PID in its own PID namespace (the last field of NSpid)."""
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("NSpid:"):
+            return int(line.split()[-1])
+    return None
 
 
 def become_subreaper():

@@ -64,8 +64,9 @@ def test_backbone_link_down_then_up(lab, played, path):
 def test_class_dns_stopped_then_restarted(lab, played, path):
     sender, receiver, recipient = path
     instructor = lab.model.instructor.name
+    host_pid = int(lab.cmd(instructor, "cat /run/named/named.pid"))
+    named = record_process(instructor, "named", lab.host(instructor).machine_pid(host_pid))
     lab.cmd(instructor, "rndc stop")
-    named = record_process(instructor, "named", int(lab.cmd(instructor, "cat /run/named/named.pid")))
     wait_until(lambda: not is_running(named), f"named on {instructor} to stop", 10)
     send_batch(lab, sender, recipient, "nodns", BATCH)
     deferred(lab, sender, len(BATCH), r"Host or domain name not found")
@@ -80,9 +81,14 @@ def test_class_dns_stopped_then_restarted(lab, played, path):
 def test_neighbour_postfix_killed_mid_batch_keeps_its_queue(lab, path):
     """SIGKILL to the neighbour's master and its children (by PID): a crash, not a stop.
     Children left alive would keep the listening socket, and the sender would wait minutes
-    for their greeting."""
+    for their greeting. The crash comes once the first half is delivered and out of the
+    neighbour's queue: a local delivery killed between writing the mailbox and telling the
+    queue manager is delivered again after the restart (Postfix delivers at least once)."""
     sender, receiver, recipient = path
     send_batch(lab, sender, recipient, "killed", BATCH[:50])
+    wait_all_arrived(lab, receiver, "killed", BATCH[:50])
+    wait_until(lambda: "Mail queue is empty" in lab.cmd(receiver, "postqueue -p"),
+               f"{receiver}'s queue empty", 30)
     master = lab.cmd(receiver, "cat /var/spool/postfix/pid/master.pid").strip()
     lab.cmd(receiver, f"kill -9 {master} $(ps -o pid= --ppid {master})")
     send_batch(lab, sender, recipient, "killed", BATCH[50:])

@@ -2,7 +2,7 @@
 (`ps aux`, `killall named`, `service ...`, `reboot -f`) sees and touches that host only."""
 
 from lab.base.waiting import wait_until
-from tests.integration.conftest import leftovers, one_class
+from tests.integration.conftest import one_class
 
 class_file = one_class()
 
