@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from evidence.dissect import count_frames
 from lab.base.errors import LabError
-from lab.base.processes import inner_pid, record_process, stop_process
+from lab.base.processes import record_process, stop_process
 from lab.base.waiting import wait_until
 
 
@@ -49,7 +49,10 @@ class Capture:
         self.process = self.node.popen(command, stdout=self._output, stderr=subprocess.PIPE,
                                        stdin=subprocess.DEVNULL)
         fcntl.fcntl(self.process.stderr, fcntl.F_SETFL, os.O_NONBLOCK)
-        self.pid = inner_pid(self.process)  # dumpcap itself, inside the host's PID namespace
+        try:
+            self.pid = self.node.program_pid(self.process)  # dumpcap itself (nsenter's child)
+        except ProcessLookupError:
+            self.pid = None  # it ended at once: _listening reports dumpcap's own message
         wait_until(self._listening, f"dumpcap on {self.spec.host}:{self.spec.interface}", 10)
         return self
 

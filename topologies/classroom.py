@@ -24,7 +24,7 @@ and a point-to-point LAN from the server to each client of its bench.
 
     ClassroomTopo   the Mininet Topo: hosts, the backbone switch, veth LANs. Pure data: the
                     runtime gives the host and switch classes (Mininet's host=/switch=, or
-                    the topo's hopts/sopts, as lab/runtime/mn_custom.py does for `mn --custom`)
+                    the topo's hopts/sopts/lopts, as lab/runtime/mn_custom.py does for `mn --custom`)
 """
 
 from mininet.topo import Topo
@@ -49,10 +49,10 @@ class ClassroomTopo(Topo):
         if lan.bridged:
             for port, member in enumerate(lan.members, start=1):
                 intf = self.model.host(member).interface_on(lan.name)
-                self.addLink(member, lan.name, intfName1=intf.name,
-                             intfName2=f"{lan.name}-eth{port}")
+                self.addLink(member, lan.name, **{**self.lopts, "intfName1": intf.name,
+                                                  "intfName2": f"{lan.name}-eth{port}"})
             return
         first, second = (self.model.host(name) for name in lan.members)
-        self.addLink(first.name, second.name,
-                     intfName1=first.interface_on(lan.name).name,
-                     intfName2=second.interface_on(lan.name).name)
+        self.addLink(first.name, second.name, **{**self.lopts,
+                                                  "intfName1": first.interface_on(lan.name).name,
+                                                  "intfName2": second.interface_on(lan.name).name})

@@ -113,7 +113,7 @@ def _read(path):
 def only_child(pid):
     """The one child of `pid` (unshare --fork's, nsenter -p's), once it exists."""
     def child():
-        if start_time_of(pid) is None:
+        if _state_of(pid) in (None, "Z", "X"):
             raise ProcessLookupError(f"process {pid} is gone")
         found = children_of(pid)
         return found[0] if found else None
@@ -134,11 +134,8 @@ def _parent_of(stat):
 
 
 def inner_pid(process):
-    """The program's own PID: nsenter's child when the Popen entered a host (NSENTER), else
-    the Popen's PID (a process started in the machine's namespaces)."""
-    if (_read(f"/proc/{process.pid}/comm") or "").strip() == "nsenter":
-        return only_child(process.pid)
-    return process.pid
+    """The PID of the program a Popen of NSENTER runs: nsenter's child."""
+    return only_child(process.pid)
 
 
 def pid_in_machine(init_pid, host_pid):

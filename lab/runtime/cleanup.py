@@ -12,7 +12,7 @@ import os
 
 from lab.base.errors import UsageError
 from lab.base.processes import (ProcessRecord, is_running, pids_with_mount_of,
-                           record_process, stop_process)
+                                record_process, stop_process)
 
 
 def clean(rundir, say=print, holding_lock=False):
@@ -37,11 +37,15 @@ def _take_lock(rundir, say):
     try:
         rundir.acquire()
     except UsageError:
-        pid = rundir.read_state().get("lab_pid")
-        if not pid:
+        state = rundir.read_state()
+        pid, started = state.get("lab_pid"), state.get("lab_start")
+        if not pid or started is None:
+            raise
+        record = ProcessRecord("lab", "lab process", int(pid), int(started))
+        if not is_running(record):  # the PID is another process's now: never signal it
             raise
         say(f"clean: asking the running lab (pid {pid}) to stop")
-        stop_process(record_process("lab", "lab process", pid), timeout=30.0)
+        stop_process(record, timeout=30.0)
         rundir.acquire()
 
 

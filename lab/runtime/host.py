@@ -16,7 +16,7 @@ import subprocess
 from mininet.node import Host
 
 from lab.base.errors import HostCommandError
-from lab.base.processes import NSENTER, only_child, pid_in_machine
+from lab.base.processes import NSENTER, inner_pid, only_child, pid_in_machine
 from lab.runtime.machine import files_archive, private_views_script
 from lab.runtime.rundir import RUN_DIR
 from topologies.init_script import SCRIPT_PATH, render_init_script
@@ -32,9 +32,12 @@ class LabHost(Host):
 
     def _popen(self, cmd, **params):
         """Start the host's shell (the first process) in UTS and PID namespaces of its own:
-        the shell is the host's PID 1, with the host's own /proc (`ps aux` shows the host)."""
+        the shell is the host's PID 1, with the host's own /proc (`ps aux` shows the host),
+        and leads a session whose terminal is its pty, so Ctrl-C in the CLI reaches the
+        command it runs."""
         if self.shell is None:
-            cmd = cmd[:2] + ["unshare", "--uts", "--pid", "--fork", "--mount-proc"] + cmd[2:]
+            cmd = cmd[:2] + ["unshare", "--uts", "--pid", "--fork", "--mount-proc",
+                             "setsid", "--ctty"] + cmd[2:]
         return super()._popen(cmd, **params)
 
     def startShell(self, *args, **kwargs):
@@ -62,6 +65,10 @@ class LabHost(Host):
         nsenter forks to enter the PID namespace: inner_pid(process) is the command's PID."""
         kwargs.setdefault("mncmd", NSENTER + ["-t", str(self.pid), "--"])
         return super().popen(*args, **kwargs)
+
+    def program_pid(self, process):
+        """The machine's PID of the program a popen() runs (nsenter's child)."""
+        return inner_pid(process)
 
     def machine_pid(self, host_pid):
         """The machine's PID of the host's process `host_pid` (as `ps` shows it in the host)."""

@@ -8,7 +8,6 @@ Bring-up is all or nothing: if any step fails (a config check, a daemon that is
 not ready), everything started so far is stopped before the error goes up.
 """
 
-import os
 import time
 from functools import partial
 
@@ -20,7 +19,7 @@ from lab.runtime.host import LabHost
 from lab.runtime.labnet import LabNet
 from lab.runtime.link import LabLink
 from lab.base.processes import become_subreaper, record_process
-from lab.runtime.rundir import RunDir
+from lab.runtime.rundir import RunDir, lab_state
 from lab.runtime.services import ServiceRunner
 from topologies.classroom import ClassroomTopo
 from topologies.benches import bench_list_text
@@ -47,7 +46,7 @@ class Lab:
         self.rundir.acquire()
         try:
             cleanup.clean(self.rundir, say=self.say, holding_lock=True)
-            self.rundir.write_state({"lab_pid": os.getpid(), "benches": list(self.model.benches)})
+            self.rundir.write_state(lab_state(benches=list(self.model.benches)))
             become_subreaper()
             self._start_network()
             self._write_overrides()

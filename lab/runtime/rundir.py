@@ -16,8 +16,15 @@ import shutil
 from pathlib import Path
 
 from lab.base.errors import UsageError
+from lab.base.processes import start_time_of
 
 RUN_DIR = Path("/run/classlab")
+
+
+def lab_state(**more):
+    """What state.json says of the running lab: its PID and that PID's start time (so that
+    `make clean` never signals another process that took the PID later)."""
+    return {"lab_pid": os.getpid(), "lab_start": start_time_of(os.getpid()), **more}
 
 
 class RunDir:

@@ -17,11 +17,14 @@ CONTROL = ("127.0.0.2", 9)
 
 
 class Machine:
-    """The machine's own namespace, seen through the two calls Capture makes on a host."""
+    """The machine's own namespace, seen through the calls Capture makes on a host."""
     name = "machine"
 
     def popen(self, command, **options):
         return subprocess.Popen(command, **options)
+
+    def program_pid(self, process):
+        return process.pid
 
     def cmd(self, command):
         return subprocess.run(command, shell=True, capture_output=True, text=True).stdout
