@@ -8,6 +8,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from lab.command.preflight import require_lab_runtime
 from scenarios.runner import run_scenario
 
 FOLDER = Path(__file__).resolve().parent
@@ -30,6 +31,8 @@ def main(argv):
         print(f"scenarios: unknown scenario '{unknown[0]}' (known: {', '.join(known())})",
               file=sys.stderr)
         return 2
+    if len(names) > 1:  # under another interpreter, re-run all of them, not the first one
+        require_lab_runtime("scenarios", module="scenarios", argv=argv)
     codes = [_run(n, options) for n in names]
     if len(names) > 1:
         failed = [n for n, code in zip(names, codes) if code]

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Connectivity: the report's "Test de connectivité, remise directe, puis <instructor>".
 
-From the seat (D54 in the report's class), ping the server's address on the first
+From the seat (where the class file seats the student), ping the server's address on the first
 client's LAN (the server answers itself, nothing is forwarded: ttl=64), then the
 instructor on the backbone (the server forwards once: ttl=63), then the first client of
 the neighbour bench (the server, the instructor and the neighbour's server forward: ttl=61).

@@ -8,7 +8,7 @@
     host_at(model, address)       the HostSpec with that address on one of its interfaces
     on_backbone(model, address)   " on the backbone" for an address there, else ""
     relay(model, domain)          "target[address]:25": where a domain's mail goes (mail.log)
-    alias_chains(aliases)         "postmaster -> root -> etudiant" from the alias pairs
+    alias_chains(aliases)         "postmaster -> root -> <student>" from the alias pairs
     alias_of(model, user)         the alias whose mail goes to user ("root" for the student)
     own_mail_domain(model, bench) the bench's mail domain served by its own server (part 2)
 """
@@ -62,7 +62,7 @@ def relay(model, domain):
 
 
 def alias_chains(aliases):
-    """Each chain of aliases from a name no alias points at: "postmaster -> root -> etudiant"."""
+    """Each chain of aliases from a name no alias points at: "postmaster -> root -> <student>"."""
     target = dict(aliases)
     chains = []
     for name, _ in aliases:

@@ -6,7 +6,7 @@ neighbour's); the seat asks the server for both domains' mail exchangers (author
 answers, as in the report's captures); the secondary holds copies pulled by AXFR;
 allow-transfer and allow-query are enforced: the seat may neither transfer a zone nor
 query the zone reserved to one network. Every zone, serial, name and address comes from
-the class file (for the report's class: the bench's part-2 domain, NS54, the 212 reverse zone).
+the class file (for the report's class: the bench's part-2 domain, its secondary, the 212 reverse zone).
 
     sudo python3 scenarios/dns_server.py [--class FILE] [--benches LIST] [--bench N]
 """
@@ -43,7 +43,7 @@ class BenchZones:
         self.allowed = self._allowed_client()
 
     def _allowed_client(self):
-        """A host of the bench on the network the restricted zone answers (p54), if present."""
+        """A host of the bench on the network the restricted zone answers (the report's 212 client), if present."""
         if self.restricted is None:
             return None
         networks = [ipaddress.ip_network(q) for q in self.restricted.allow_query]

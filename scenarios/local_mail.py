@@ -3,7 +3,7 @@
 "Création de comptes & aliases" and "Les labels pour les comptes email").
 
 Root's mail goes to the student's account through the class file's aliases (root:
-etudiant in the report's class); after `chfn -f Thomas root`, a mail from root shows
+the class file's student); after `chfn -f Thomas root`, a mail from root shows
 From: Thomas <root@SERVER>.
 
     sudo python3 scenarios/local_mail.py [--class FILE] [--benches LIST] [--bench N]

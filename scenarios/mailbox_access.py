@@ -2,7 +2,7 @@
 """Mailbox access: the student reads, from the seat, the mail Postfix delivered on the server.
 
 A mail is sent to the student on the bench's server (as in local_mail); from the seat
-(D54 in the report's class) the student reads it over IMAP (Python's imaplib), then over
+(the class file's seat) the student reads it over IMAP (Python's imaplib), then over
 POP3 (poplib), from the same mbox /var/mail/<student>; a wrong password is refused, and
 the server's Dovecot log shows both logins, in plain text, on the address the seat used.
 

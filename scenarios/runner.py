@@ -94,7 +94,7 @@ def _client_played(args, model, bench):
 
 
 def _seated_at(sections, default, client):
-    """The class file's seat (the report's D54) plays the steps, unless --client names another
+    """The class file's seat plays the steps, unless --client names another
     host: its steps (and captures) move there."""
     if client == default:
         return sections

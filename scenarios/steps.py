@@ -4,7 +4,7 @@
                                         wait=N retries until the check passes (wait_until)
     Section(title, steps, capture)      a heading of the lab sheet (and what --capture records)
     StepResult                          output and problems ([] means PASS)
-    prompt(host)                        "root@D54:~#", as in the report
+    prompt(host)                        "root@<HOST>:~#", as in the report
 
 Scenarios print these; integration tests run the same steps and assert on them.
 """

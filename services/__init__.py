@@ -3,7 +3,8 @@
     discover()           {name: [Service classes]}: every folder with an __init__.py whose
                          SERVICES lists its Service classes (services/base.py)
     services_for(model)  the Service instances a class runs ([services] of its class file),
-                         bound to it, in start order; ClassFileError names an unknown one
+                         bound to it, in start order, each checked against the class file;
+                         ClassFileError names an unknown one, or what one needs
     all_services()       one instance of every Service class found (e.g. for package lists)
 """
 
@@ -26,7 +27,10 @@ def services_for(model):
     model.check_services(found)
     wanted = {name for h in model.hosts for name in h.services}
     classes = [cls for name, group in found.items() if name in wanted for cls in group]
-    return [cls(model) for cls in _in_start_order(classes)]
+    services = [cls(model) for cls in _in_start_order(classes)]
+    for service in services:
+        service.check(model)
+    return services
 
 
 def all_services():

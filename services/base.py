@@ -7,6 +7,7 @@
     needs           Service classes that must be ready before it starts (default: none)
     hosts(model)            the HostSpecs it runs on (those whose role names it in the
                             class file's [services])
+    check(model)            what the class file must hold for it (ClassFileError otherwise)
     files(model, spec)      {path: text} rendered for one host: pure, testable without root
     checks(spec)            [(path, shell command)]: a non-zero exit stops the lab
     prepare(spec)           shell run inside the host once every check passed, or ""
@@ -38,6 +39,9 @@ class Service:
     def hosts(self, model):
         return model.hosts_running(self.name)
 
+    def check(self, model):
+        pass
+
     def files(self, model, spec):
         return {}
 
@@ -55,6 +59,13 @@ class Service:
 
     def stop(self, spec):
         return ""
+
+    def on_bench_servers_only(self, model):
+        """For a daemon of a bench's server (mail): no role without a bench may run it."""
+        for spec in model.hosts_running(self.name):
+            if spec.bench is None:
+                model.spec.fail("services", spec.role, f"{self.name} runs on a bench's server "
+                                                       f"only, not on {spec.name}")
 
     def template(self, path, **values):
         """Fill templates/<path> beside the service's module ($name placeholders; $$ for $)."""

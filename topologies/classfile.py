@@ -134,7 +134,7 @@ def _has_type(value, kind):
     if kind == STR:
         return isinstance(value, str)
     if kind == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     if kind == BOOL:
         return isinstance(value, bool)
     if kind == STRS:
@@ -156,7 +156,8 @@ def _article(kind):
     return {"range": "two numbers, e.g. [1, 253]",
             "rule": "next, previous, pairs or a bench number",
             "tables": "one [bench.hosts.KEY] table per host of a bench",
-            PAIRS: "a list of pairs, e.g. [[\"postmaster\", \"root\"]]"}.get(kind, f"a {kind}")
+            PAIRS: "a list of pairs, e.g. [[\"postmaster\", \"root\"]]",
+            INT: "a whole number, 0 or more"}.get(kind, f"a {kind}")
 
 
 def _header_line(lines, table):

@@ -8,6 +8,7 @@
     absolute(name, origin)             a name as DNS reads it in that zone ("@", "smtp", "x.")
 """
 
+import ipaddress
 from dataclasses import dataclass
 
 TYPES = ("A", "AAAA", "NS", "MX", "PTR", "CNAME", "TXT")
@@ -51,7 +52,16 @@ def parse_record(line):
         raise RecordError(f"'{line}': {rtype} record without data")
     if rtype == "MX" and not (len(rest) == 3 and rest[1].isdigit()):
         raise RecordError(f"'{line}': an MX record is 'name MX PREFERENCE target'")
+    if rtype in ("A", "AAAA") and not _is_address(data, 4 if rtype == "A" else 6):
+        raise RecordError(f"'{line}': '{data}' is not an IPv{4 if rtype == 'A' else 6} address")
     return Record(owner, ttl, rtype, data)
+
+
+def _is_address(text, version):
+    try:
+        return ipaddress.ip_address(text).version == version
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

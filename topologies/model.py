@@ -23,6 +23,9 @@ from topologies.dns import RecordError, Zone, parse_record, parse_soa
 from topologies.placeholders import PlaceholderError, expand, reverse_name
 
 HOST_NAME = re.compile(r"[a-z][a-z0-9]{0,9}")  # "<name>-eth<k>" must fit Linux's 15 characters
+ACCOUNT = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+WRITABLE = ("/etc/", "/var/")  # a host's copy-on-write views: files written anywhere else
+                               # would land in the machine's own filesystem
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,11 @@ class ClassSpec:
             if self.bench[key] not in self.hosts:
                 self.fail("bench", key, f"'{self.bench[key]}' is not a host of [bench.hosts] "
                                         f"({', '.join(self.hosts)})")
+            if self.hosts[self.bench[key]].get("part2"):
+                self.fail("bench", key, f"'{self.bench[key]}' is a part-2 host: PART2=no would "
+                                        "leave the bench without it")
+        self._check_names()
+        self._check_accounts()
         roles = [self.instructor["role"]] + [h["role"] for h in self.hosts.values()]
         for key, host in [("instructor", self.instructor)] + [
                 (f"bench.hosts.{k}", h) for k, h in self.hosts.items()]:
@@ -161,6 +169,30 @@ class ClassSpec:
                                              "address, and the server's address there)")
                 if "backbone" in host:
                     self.fail(table, "backbone", "only the server ([bench] server) is on the backbone")
+
+
+    def _check_names(self):
+        lan = self.file.table("backbone")["lan"]
+        if not HOST_NAME.fullmatch(lan):
+            self.fail("backbone", "lan", f"'{lan}' cannot name a switch: lowercase letters and "
+                                         "digits, starting with a letter, at most 10")
+        if lan == self.instructor["name"]:
+            self.fail("instructor", "name", f"'{lan}' is already the backbone's name")
+        if self.backbone.version != 4:
+            self.fail("backbone", "prefix", f"{self.backbone} is not IPv4: the lab is IPv4 only")
+
+    def _check_accounts(self):
+        accounts = self.file.table("accounts")
+        for name in [accounts["student"]] + [word for pair in accounts["aliases"] for word in pair]:
+            if not ACCOUNT.fullmatch(name):
+                self.fail("accounts", "student" if name == accounts["student"] else "aliases",
+                          f"'{name}' is not an account name (lowercase letters, digits, _ and -)")
+        if not 1000 <= accounts["student_uid"] <= 59999:
+            self.fail("accounts", "student_uid", f"{accounts['student_uid']} is not a user's uid "
+                                                 "(1000 to 59999, as useradd gives)")
+        if re.search(r"[\s'\"\\:]", accounts["student_password"]) or not accounts["student_password"]:
+            self.fail("accounts", "student_password", "a password of letters, digits and "
+                                                      "punctuation, without spaces, quotes or ':'")
 
 
 class ClassBuilder:
@@ -230,10 +262,14 @@ class ClassBuilder:
     def _lan(self, table, text, n):
         expanded = self._bench_text(table, "lan", text, n)
         try:
-            return ipaddress.ip_network(expanded)
+            network = ipaddress.ip_network(expanded)
         except ValueError:
             self.file.fail(table, "lan", f"'{expanded}' (bench {n}) is not a network "
                                          "with its prefix, e.g. 10.54.1.0/24")
+        if network.version != 4 or network.prefixlen > 30:
+            self.file.fail(table, "lan", f"{network} (bench {n}) is not an IPv4 LAN with room "
+                                         "for two hosts (the lab is IPv4 only; /30 at most)")
+        return network
 
     def _address(self, table, key, text, n, network):
         expanded = self._bench_text(table, key, text, n)
@@ -241,9 +277,12 @@ class ClassBuilder:
             address = ipaddress.ip_address(expanded)
         except ValueError:
             self.file.fail(table, key, f"'{expanded}' is not an IPv4 address")
+        where = f" (bench {n})" if n is not None else ""
         if address not in network:
-            where = f" (bench {n})" if n is not None else ""
             self.file.fail(table, key, f"{address}{where} is outside its network {network}")
+        if address in (network.network_address, network.broadcast_address):
+            self.file.fail(table, key, f"{address}{where} is the network's own address or its "
+                                       f"broadcast in {network}")
         return str(address)
 
     def _check_addresses(self):
@@ -340,7 +379,13 @@ class ClassBuilder:
                         self.spec.services.get(table["role"], ()))
 
     def _resolver(self, n):
-        return self.expand("bench", "resolver", self.spec.bench["resolver"], n)
+        resolver = self.expand("bench", "resolver", self.spec.bench["resolver"], n)
+        try:
+            ipaddress.IPv4Address(resolver)
+        except ValueError:
+            self.file.fail("bench", "resolver", f"'{resolver}' is not an IPv4 address "
+                                                "(e.g. {instructor})")
+        return resolver
 
     # --- placeholders -----------------------------------------------------------------
 
@@ -351,6 +396,8 @@ class ClassBuilder:
             self.file.fail(table, key, f"'{text}': {error}", near=text)
 
     def resolve(self, words, form, n):
+        if form and (words[-1] == "name" or words in (["n"], ["m"])):
+            raise PlaceholderError(f"{{{'.'.join(words)}:{form}}}: :{form} goes with an address")
         if words == ["n"] and n is not None:
             return n
         if words == ["m"] and n is not None:
@@ -401,13 +448,20 @@ class ClassBuilder:
         zones = []
         for index, table in enumerate(self.file.zones(), start=1):
             zones += ZoneBuilder(self, f"zone#{index}", table, present).build()
-        seen = {}
+        seen, files = {}, {}
         for zone in zones:
             where = (zone.name.lower(), zone.primary)
             if where in seen:
                 self.file.fail(zone_table(zone), "name", f"zone {zone.name} is declared twice "
                                                           f"on {zone.primary}")
             seen[where] = zone
+            if not zone.file.startswith(WRITABLE) or "/../" in zone.file or zone.file.endswith("/"):
+                self.file.fail(zone_table(zone), "file", f"'{zone.file}' must be a file under "
+                                                          "/etc or /var (a host's own copy)")
+            if (zone.primary, zone.file) in files:
+                self.file.fail(zone_table(zone), "file", f"{zone.file} on {zone.primary} already "
+                                                          f"holds zone {files[zone.primary, zone.file]}")
+            files[zone.primary, zone.file] = zone.name
         return tuple(zones)
 
     def _check_zones(self, model):
@@ -428,7 +482,10 @@ class ClassBuilder:
                 self.file.fail("mail", "trusted", f"'{key}' is neither 'backbone' nor a client "
                                                   f"of [bench.hosts] ({', '.join(self.spec.hosts)})")
         for n in self.benches:
-            origin = model.mail_origin(n)
+            try:
+                origin = model.mail_origin(n)
+            except PlaceholderError as error:
+                self.file.fail("mail", "origin", str(error))
             if origin not in model.mail_domains(n):
                 self.file.fail("mail", "origin", f"{origin} (bench {n}) has no MX pointing at "
                                                  f"{model.server(n).name} in the class's zones")

@@ -1,8 +1,9 @@
 """Processes the lab started, known by PID and start time, stopped by PID only.
 
-Mininet's hosts share the machine's PID namespace, so a name ("named") could be
-any host's daemon or the machine's own: nothing here ever looks a process up by
-its name.
+A name ("named") could be any host's daemon or the machine's own: nothing here ever
+looks a process up by its name. Each host has a PID namespace of its own, where its
+daemons have PIDs of their own: the lab records the machine's PID of each
+(pid_in_machine), with its start time.
 
     ProcessRecord        (host, what, pid, start time): survives PID reuse
     record_process()     a record for a live PID

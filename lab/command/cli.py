@@ -42,7 +42,7 @@ def main(argv=None):
 def _parser():
     parser = OneLineParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("run", "clean", "picture", "shell"))
-    parser.add_argument("host", nargs="?", help="for shell: the host, e.g. s54")
+    parser.add_argument("host", nargs="?", help="for shell: the host, as the CLI names it")
     add_class_options(parser)
     return parser
 

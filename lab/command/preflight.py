@@ -22,15 +22,17 @@ def fail(message, code=2):
     sys.exit(code)
 
 
-def require_lab_runtime(prog, needs_mininet=True, script=None, argv=None):
-    how = f"sudo {PYTHON} {script or prog}"
+def require_lab_runtime(prog, needs_mininet=True, script=None, argv=None, module=None):
+    """`script` (a file) or `module` (for -m) is what re-runs under PYTHON, with argv."""
+    rerun = ["-m", module] if module else [script] if script else None
+    how = f"sudo {PYTHON} {' '.join(rerun) if rerun else prog}"
     if os.geteuid() != 0:
         fail(f"{prog}: emulating a network needs root; run: {how}")
     if not needs_mininet or importlib.util.find_spec("mininet") is not None:
         return
-    if script and not os.environ.get(REEXEC) and _has_mininet(PYTHON):
+    if rerun and not os.environ.get(REEXEC) and _has_mininet(PYTHON):
         os.environ[REEXEC] = sys.executable
-        os.execv(PYTHON, [PYTHON, script] + list(sys.argv[1:] if argv is None else argv))
+        os.execv(PYTHON, [PYTHON, *rerun] + list(sys.argv[1:] if argv is None else argv))
     fail(f"{prog}: this Python ({sys.executable}) cannot import mininet; run: {how} "
          f"(sudo make deps installs mininet)")
 

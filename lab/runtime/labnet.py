@@ -12,7 +12,7 @@ from topologies.init_script import SCRIPT_PATH
 
 class LabNet(Mininet):
     """Mininet, with three differences: it tells how far the build is (every quarter of
-    the hosts and links), every host boots at once (configHosts), and `link s54 bb up`
+    the hosts and links), every host boots at once (configHosts), and `link HOST SWITCH up`
     gives back what init_machine.sh set: Mininet's `link ... down` sets interfaces
     administratively down, which makes the kernel drop their routes; a pulled cable
     plugged back in would not lose them."""

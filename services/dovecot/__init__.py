@@ -39,6 +39,9 @@ class Dovecot(Service):
     packages = ("dovecot-imapd", "dovecot-pop3d")
     ready_timeout = 10.0
 
+    def check(self, model):
+        self.on_bench_servers_only(model)
+
     def files(self, model, spec):
         return {path: self.template(path, HOST=spec.name.upper()) for path in FILES}
 

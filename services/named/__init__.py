@@ -41,6 +41,15 @@ class Named(Service):
     def hosts(self, model):
         return [h for h in model.hosts_running(self.name) if model.zones_on(h.name)]
 
+    def check(self, model):
+        """Every zone's primary and secondaries are hosts of the class that run named."""
+        for zone in model.zones:
+            for host, key in [(zone.primary, "primary")] + [(h, "secondaries") for h in zone.secondaries]:
+                if self.name not in model.host(host).services:
+                    model.spec.fail(zone.table, key, f"{host} serves zone {zone.name} but its role "
+                                                     f"'{model.host(host).role}' runs no {self.name} "
+                                                     "([services])")
+
     def files(self, model, spec):
         zones = model.zones_on(spec.name)
         serves_root = any(z.name == "." for z in zones)

@@ -4,6 +4,8 @@
               the student's account; readiness = the SMTP 220 banner on the host's address
 """
 
+from shlex import quote
+
 from services.base import Service
 from services.probes import banner
 
@@ -28,6 +30,9 @@ class Postfix(Service):
     packages = ("postfix", "mailutils")
     ready_timeout = 20.0
 
+    def check(self, model):
+        self.on_bench_servers_only(model)
+
     def files(self, model, spec):
         values = {"HOST": spec.name.upper(), "host": spec.name,
                   "domains": ", ".join(model.mail_domains(spec.bench)),
@@ -44,10 +49,11 @@ class Postfix(Service):
 
     def prepare(self, spec):
         student = self.model.student
-        return (f"id -u {student.name} >/dev/null 2>&1 || {{ "
-                f"if getent passwd {student.uid} >/dev/null; then useradd -m {student.name}; "
-                f"else useradd -m -u {student.uid} {student.name}; fi && "
-                f"echo '{student.name}:{student.password}' | chpasswd; }}")
+        name, secret = quote(student.name), quote(f"{student.name}:{student.password}")
+        return (f"id -u {name} >/dev/null 2>&1 || {{ "
+                f"if getent passwd {student.uid} >/dev/null; then useradd -m {name}; "
+                f"else useradd -m -u {student.uid} {name}; fi && "
+                f"echo {secret} | chpasswd; }}")
 
     def start(self, spec):
         # `postfix check` passed moments ago (the lab's check phase): quick-start, Postfix's

@@ -74,7 +74,7 @@ CASES = [
     ("missing key", IUT, 'prefix = "10.254.0.0/16"\n', "",
      "[backbone]: 'prefix' is missing", "[backbone]"),
     ("key of the wrong type", IUT, "student_uid = 1001", 'student_uid = "1001"',
-     "[accounts] student_uid: must be a number", 'student_uid = "1001"'),
+     "[accounts] student_uid: must be a whole number, 0 or more", 'student_uid = "1001"'),
     ("unknown key", IUT, "forwarding = true\n\n[bench]", "forwardng = true\n\n[bench]",
      "[instructor] forwardng: unknown key (known: name, address, dns_name, role, forwarding)",
      "forwardng = true"),
@@ -95,6 +95,34 @@ CASES = [
      'secondaries = ["nx"]'),
     ("unknown service", IUT, 'server = ["named", "postfix"', 'server = ["named", "postfx"',
      "[services] server: unknown service 'postfx' (services/ has: ", 'server = ["named", "postfx"'),
+    ("zone file outside the host's copies", IUT, 'file = "/etc/bind/db.tp{n}1.iut"',
+     'file = "/usr/local/lib/db.tp{n}1.iut"',
+     "[[zone]] #3 file: '/usr/local/lib/db.tp531.iut' must be a file under /etc or /var",
+     'file = "/usr/local/lib/db.tp{n}1.iut"'),
+    ("two zones in one file", IUT, 'file = "/etc/bind/db.tp{n}1.iut"', 'file = "/etc/bind/db.tp"',
+     "[[zone]] #3 file: /etc/bind/db.tp on stp already holds zone tp531.iut",
+     'file = "/etc/bind/db.tp"'),
+    ("an IPv6 LAN", IUT, 'lan = "10.{n}.1.0/24"', 'lan = "fd00:{n}::/64"',
+     "[bench.hosts.g] lan: fd00:53::/64 (bench 53) is not an IPv4 LAN", 'lan = "fd00:{n}::/64"'),
+    ("an A record that is no address", IUT, '"smtp A {s}", "@ MX 10', '"smtp A hello", "@ MX 10',
+     "[[zone]] #7 records: 'smtp A hello': 'hello' is not an IPv4 address", '"smtp A hello"'),
+    ("a student name the shell would split", IUT, 'student = "etudiant"', "student = \"o'brien x\"",
+     "[accounts] student: 'o'brien x' is not an account name", "student = "),
+    ("a password with a quote", IUT, 'student_password = "etudiant"',
+     "student_password = \"it's\"", "[accounts] student_password: a password of letters",
+     "student_password = "),
+    ("a part-2 seat", IUT, 'seat = "d"', 'seat = "p"',
+     "[bench] seat: 'p' is a part-2 host", 'seat = "p"'),
+    ("a placeholder form on a name", IUT, '"s{n} A {s}", "s{n} A {s.g}"',
+     '"s{n} A {s}", "{s.name:ptr} A {s.g}"', "{s.name:ptr}: :ptr goes with an address",
+     '"{s.name:ptr} A {s.g}"'),
+    ("a resolver that is no address", IUT, 'resolver = "{instructor}"', 'resolver = "{instructor.name}"',
+     "[bench] resolver: 'stp' is not an IPv4 address", 'resolver = "{instructor.name}"'),
+    ("an address that is its LAN's broadcast", IUT, 'address = "10.{n}.1.3"', 'address = "10.{n}.1.255"',
+     "[bench.hosts.g] address: 10.53.1.255 (bench 53) is the network's own address or its broadcast",
+     'address = "10.{n}.1.255"'),
+    ("a backbone name that names no switch", IUT, 'lan = "bb"', 'lan = "my backbone!"',
+     "[backbone] lan: 'my backbone!' cannot name a switch", 'lan = "my backbone!"'),
 ]
 
 
@@ -166,3 +194,16 @@ def test_a_file_inside_the_working_directory_is_named_relative_to_it(tmp_path, m
     with pytest.raises(ClassFileError, match=r"^class file bad.toml:\d+: \[class\] neighbour"):
         classroom(path=Path("bad.toml"))
     assert path.exists()
+
+
+@pytest.mark.parametrize("name, old, new, expected", [
+    ("a zone served by a host that runs no named", 'primary = "s"\nsecondaries = ["ns"]\nfile = "/etc/bind/meszones/db.poste',
+     'primary = "d"\nfile = "/etc/bind/meszones/db.poste',
+     "[[zone]] #4 primary: d53 serves zone poste53.etudiant.iut but its role 'client' runs no named"),
+    ("Postfix on the instructor", 'instructor = ["named"]', 'instructor = ["named", "postfix"]',
+     "[services] instructor: postfix runs on a bench's server only, not on stp"),
+])
+def test_what_a_service_needs_of_the_class_file_is_named(tmp_path, name, old, new, expected):
+    with pytest.raises(ClassFileError) as error:
+        load(bad_file(tmp_path, IUT, old, new))
+    assert expected in str(error.value) and "\n" not in str(error.value)

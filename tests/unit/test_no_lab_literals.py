@@ -24,7 +24,7 @@ HOLE = re.compile(r"\{[^{}]*\}|\$\{?\w+\}?")  # a placeholder: {n}, {m}, {bench}
 
 
 class Literals:
-    """What a class file's models make of the lab: addresses, domains, the instructor."""
+    """What a class file's models make of the lab: addresses, domains, host names, the student."""
 
     def __init__(self, paths=CLASS_FILES):
         self.addresses, self.domains, self.zones, self.words = set(), set(), set(), set()
@@ -48,7 +48,8 @@ class Literals:
                 for name in (zone.absolute(record.owner), record.target(zone.origin)) if name]
             self.domains |= {n.rstrip(".").lower() for n in names if "." in n.rstrip(".")}
         self.domains.add(model.dns_name.lower())
-        self.words.add(model.instructor.name.lower())
+        self.words |= {name.lower() for name in model.names()}
+        self.words.add(model.student.name.lower())
 
     def _templates(self, value):
         """Each word of the class file with a placeholder and a dot outside it, as a regex."""
@@ -106,7 +107,7 @@ def test_the_literals_are_the_classes_values():
     assert {"tp541.iut", "etudiant531.iut", "groupe12.lan", "212.54.10.in-addr.arpa"} <= \
         LITERALS.zones
     assert {"stp.iut", "smtp.tp531.iut", "ns.ecole.lan", "mail.groupe11.lan"} <= LITERALS.domains
-    assert LITERALS.words == {"stp", "prof"}
+    assert {"stp", "prof", "s54", "d53", "ns54", "pc12b", "wifi13", "etudiant", "eleve"} <= LITERALS.words
     assert "iut" not in LITERALS.zones and "lan" not in LITERALS.zones
 
 
