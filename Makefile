@@ -24,7 +24,7 @@ help:
 	@echo "sudo make deps    install the Debian packages the lab needs"
 	@echo "sudo make vm      the instructor VM: build/vm/classlab.qcow2 (VARIANT=desktop: with a desktop)"
 	@echo "sudo make vm-test boot it with no network, run 3 scenarios inside (vm-test-full: make test)"
-	@echo "make vm-run       boot it here, serial console (WINDOW=yes, SNAPSHOT=yes, NET=user)"
+	@echo "make vm-run       boot it here, serial console (WINDOW=yes, SNAPSHOT=yes)"
 	@echo "sudo make vm-export   build/vm/classlab.ova (VirtualBox, VMware) and a Vagrant libvirt box"
 
 deps:
@@ -74,7 +74,7 @@ vm-test-full: vm
 
 vm-run:
 	@$(PYTHON) tools/vm/run.py $(if $(filter yes,$(WINDOW)),--window) \
-		$(if $(filter yes,$(SNAPSHOT)),--snapshot) $(if $(NET),--net "$(NET)") \
+		$(if $(filter yes,$(SNAPSHOT)),--snapshot) \
 		$(if $(filter desktop,$(VARIANT)),--image $(VM_DIR)/classlab-desktop.qcow2)
 
 vm-export:

@@ -2,8 +2,7 @@
 
     accelerator()   KVM where a real one is loaded (kvm_intel, kvm_amd), qemu's software
                     emulation (TCG) otherwise, with the reason
-    Machine         one qemu process: its disks, no network device unless asked for a
-                    private one, serial console to a file or the terminal, a monitor
+    Machine         one qemu process: its disks, no network device, serial console to a file or the terminal, a monitor
                     socket (screendump); a context manager that stops qemu by its PID on
                     leaving, on Ctrl-C and on failure
 """
@@ -44,11 +43,11 @@ class QemuFailed(Exception):
 class Machine:
     """A VM booted from its own disk (no -kernel): the bootloader inside the image boots it."""
 
-    def __init__(self, disks, workdir, serial="file", display="none", network=None,
+    def __init__(self, disks, workdir, serial="file", display="none",
                  memory_mib=MEMORY_MIB, cpus=CPUS, extra=()):
         self.extra = list(extra)
         self.disks, self.workdir = [Path(d) for d in disks], Path(workdir)
-        self.serial_mode, self.display, self.network = serial, display, network
+        self.serial_mode, self.display = serial, display
         self.memory_mib, self.cpus = memory_mib, cpus
         self.console = self.workdir / "console.log"
         self.monitor_path = self.workdir / "monitor.sock"
@@ -61,8 +60,8 @@ class Machine:
                      "-smp", str(self.cpus), "-m", str(self.memory_mib),
                      "-no-reboot", "-boot", "c",
                      "-monitor", f"unix:{self.monitor_path},server,nowait"]
-        # A lab VM never touches the machine's network: no device at all by default.
-        arguments += self.network or ["-nic", "none"]
+        # A lab VM never touches the machine's network: no network device at all.
+        arguments += ["-nic", "none"]
         for index, disk in enumerate(self.disks):
             fmt = "qcow2" if disk.suffix == ".qcow2" else "raw"
             arguments += ["-drive", f"file={disk},if=virtio,format={fmt},index={index}"]

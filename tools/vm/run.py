@@ -2,8 +2,6 @@
 
     make vm-run                    serial console here (Ctrl-A X quits qemu), no network device
     make vm-run WINDOW=yes         a window too (needs a display)
-    make vm-run NET=user           a private user-mode network for the guest (apt inside, ssh on
-                                   localhost:2222): qemu's NAT, inside qemu's own process only
     make vm-run SNAPSHOT=yes       changes are thrown away when qemu stops
 
 Says which accelerator it uses (KVM where a real one is loaded, software emulation otherwise).
@@ -25,7 +23,6 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="make vm-run", description=__doc__.splitlines()[0])
     parser.add_argument("--image", type=Path, default=vmspec.REPO / "build" / "vm" / "classlab.qcow2")
     parser.add_argument("--window", action="store_true")
-    parser.add_argument("--net", choices=("none", "user"), default="none")
     parser.add_argument("--snapshot", action="store_true")
     options = parser.parse_args(argv)
     if not options.image.exists():
@@ -39,15 +36,12 @@ def main(argv=None):
     work.mkdir(parents=True, exist_ok=True)
     if options.snapshot:
         disk = qemu.overlay(options.image, work / "snapshot.qcow2")
-    network = None
-    if options.net == "user":
-        # qemu's user-mode network lives inside the qemu process: no interface, route or
-        # NAT rule on this machine; the guest reaches out the way any program here does.
-        network = ["-nic", "user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:2222-:22"]
+    # no network device: a lab VM never reaches the machine's network (add one in your own
+    # hypervisor if you want apt inside)
     machine = qemu.Machine([disk], work, serial="stdio",
-                           display="gtk" if options.window else "none", network=network)
+                           display="gtk" if options.window else "none")
     print(f"[vm-run] {disk.name}: {machine.accel_note}; {machine.cpus} vCPUs, "
-          f"{machine.memory_mib} MiB; network: {options.net}; Ctrl-A X quits", flush=True)
+          f"{machine.memory_mib} MiB; no network device; Ctrl-A X quits", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with machine:
         machine.start(foreground=True)
