@@ -13,7 +13,6 @@ Both files are written under a temporary name and renamed when complete.
 import argparse
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -124,8 +123,8 @@ def validate(descriptor, package):
     problems = [line for line in answer.stderr.splitlines() if "ERROR" in line or "CRITICAL" in line]
     if answer.returncode != 0 or problems:
         raise ExportFailed("COT rejects the OVA: " + (" ".join(problems) or answer.stderr.strip()))
-    print(f"[vm-export] OVF descriptor validated: xmllint (well-formed), COT `cot info` "
-          f"(manifest, references, hardware: no error)", flush=True)
+    print("[vm-export] OVF descriptor validated: xmllint (well-formed), COT `cot info` "
+          "(manifest, references, hardware: no error)", flush=True)
 
 
 def cot_command(venv=vmspec.REPO / "build" / "vm" / "cot-venv"):
