@@ -24,6 +24,8 @@ from topologies.placeholders import PlaceholderError, expand, reverse_name
 
 HOST_NAME = re.compile(r"[a-z][a-z0-9]{0,9}")  # "<name>-eth<k>" must fit Linux's 15 characters
 ACCOUNT = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+DOMAIN = re.compile(r"(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+")
+BENCH_PLACEHOLDER = re.compile(r"\{(?!\s*instructor\b)[^{}]*\}")  # any but {instructor...}
 WRITABLE = ("/etc/", "/var/")  # a host's copy-on-write views: files written anywhere else
                                # would land in the machine's own filesystem
 
@@ -499,7 +501,7 @@ class ZoneBuilder:
 
     def build(self):
         name = self.table["name"]
-        per_bench = "{n}" in name.replace(" ", "") or "{m}" in name.replace(" ", "")
+        per_bench = bool(BENCH_PLACEHOLDER.search(name))
         if per_bench:
             if self.table.get("each_bench"):
                 self.b.file.fail(self.where, "each_bench", "only a class-wide zone (a name "
@@ -532,13 +534,31 @@ class ZoneBuilder:
             soa = parse_soa(text("soa", self.table["soa"]))
         except RecordError as error:
             self.b.file.fail(self.where, "soa", str(error))
-        return Zone(name=text("name", self.table["name"]).rstrip(".") or ".", bench=n,
+        zone = Zone(name=text("name", self.table["name"]).rstrip(".") or ".", bench=n,
                     primary=primary, file=text("file", self.table["file"]),
                     ttl=self.table["ttl"], soa=soa, records=tuple(records),
                     comment=text("comment", self.table.get("comment", "")),
                     secondaries=secondaries, transfer_to=transfer_to, masters=masters,
                     allow_query=tuple(text("allow_query", q) for q in self.table.get("allow_query", ())),
                     copy="{m}" in self.table["name"].replace(" ", ""), table=self.where)
+        self._check_names(zone)
+        return zone
+
+    def _check_names(self, zone):
+        """The zone's name is a domain name, and every record's owner lies inside the zone."""
+        if zone.name != "." and not DOMAIN.fullmatch(zone.name):
+            self.b.file.fail(self.where, "name", f"'{zone.name}' is not a domain name")
+        origin = zone.origin.lower()
+        for record, line in zip(zone.records, self._lines()):
+            owner = zone.absolute(record.owner).lower()
+            if origin != "." and owner != origin and not owner.endswith("." + origin):
+                self.b.file.fail(self.where, "records", f"zone {zone.name}: the owner {owner} lies "
+                                                        f"outside the zone", near=line)
+
+    def _lines(self):
+        """The written record lines, in the order of the zone's records."""
+        return list(self.table["records"]) + [line for _ in self.b.benches
+                                              for line in self.table.get("each_bench", ())]
 
     def _secondaries(self, n):
         keys = self.table.get("secondaries", [])

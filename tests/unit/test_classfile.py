@@ -121,6 +121,11 @@ CASES = [
     ("an address that is its LAN's broadcast", IUT, 'address = "10.{n}.1.3"', 'address = "10.{n}.1.255"',
      "[bench.hosts.g] address: 10.53.1.255 (bench 53) is the network's own address or its broadcast",
      'address = "10.{n}.1.255"'),
+    ("a zone name that is no domain name", IUT, 'name = "etudiant{n}1.iut"', 'name = "etu diant{n}1.iut"',
+     "[[zone]] #7 name: 'etu diant531.iut' is not a domain name", 'name = "etu diant{n}1.iut"'),
+    ("a record outside its zone", IUT, '"smtp A {s}", "@ MX 10', '"smtp.example. A {s}", "@ MX 10',
+     "[[zone]] #7 records: zone etudiant531.iut: the owner smtp.example. lies outside the zone",
+     '"smtp.example. A {s}"'),
     ("a backbone name that names no switch", IUT, 'lan = "bb"', 'lan = "my backbone!"',
      "[backbone] lan: 'my backbone!' cannot name a switch", 'lan = "my backbone!"'),
 ]

@@ -1,0 +1,42 @@
+"""The PID helpers the lab's hosts rely on, tried on this machine's own processes (no root)."""
+
+import os
+import subprocess
+
+import pytest
+
+from lab.base.processes import children_of, only_child, pid_in_machine, pids_with_mount_of
+
+
+@pytest.fixture
+def parent_with_one_child():
+    """A shell that waits on one sleep (a shell given `sleep; true` forks the sleep)."""
+    process = subprocess.Popen(["sh", "-c", "sleep 30; true"])
+    yield process
+    for pid in children_of(process.pid):
+        os.kill(pid, 15)
+    process.wait()
+
+
+def test_only_child_finds_the_process_a_parent_forked(parent_with_one_child):
+    child = only_child(parent_with_one_child.pid)
+    with open(f"/proc/{child}/comm") as comm:
+        assert comm.read().strip() == "sleep"
+    assert children_of(parent_with_one_child.pid) == [child]
+
+
+def test_only_child_of_a_process_that_ended_says_so_at_once():
+    process = subprocess.Popen(["true"])
+    process.wait()
+    with pytest.raises(ProcessLookupError):
+        only_child(process.pid)
+
+
+def test_a_process_of_the_machine_is_its_own_pid_in_the_machine():
+    assert pid_in_machine(os.getpid(), os.getpid()) == os.getpid()
+    with pytest.raises(ProcessLookupError):
+        pid_in_machine(os.getpid(), 2 ** 22 + 1)  # above any PID the kernel hands out
+
+
+def test_no_process_sees_a_mount_of_a_path_nobody_mounted(tmp_path):
+    assert pids_with_mount_of(str(tmp_path / "never-mounted")) == []
