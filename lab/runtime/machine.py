@@ -3,6 +3,7 @@
 Inside its own mount and UTS namespaces, an emulated host gets:
   - copy-on-write /etc and /var (overlayfs; upper layers in the lab's run dir),
   - private, empty /run, /tmp, /root and /home (tmpfs),
+  - a policy-rc.d of its own: maintainer scripts may restart its daemons,
   - its own hostname, /etc/hostname and /etc/hosts.
 `useradd`, `chfn`, edits of /etc/aliases, mail spools: all stay in that host.
 
@@ -21,6 +22,14 @@ OVERLAID = ("etc", "var")
 TMPFS_MODES = {"/run": "0755", "/tmp": "1777", "/root": "0700", "/home": "0755"}
 
 
+# Maintainer scripts (`dpkg-reconfigure postfix`, apt) restart the host's own daemons, on
+# this machine (whose /usr/sbin/policy-rc.d refuses every start) as on a fresh Debian
+# (which has none): the host gets a policy-rc.d of its own that allows them.
+POLICY_RC_D = ["printf '#!/bin/sh\\n# this host allows its daemons to start\\nexit 0\\n' > /run/policy-rc.d",
+               "chmod 755 /run/policy-rc.d",
+               "if [ -e /usr/sbin/policy-rc.d ]; then mount --bind /run/policy-rc.d /usr/sbin/policy-rc.d; fi"]
+
+
 def private_views_script(name, host_dir):
     lines = ["set -e"]
     for top in OVERLAID:
@@ -31,6 +40,7 @@ def private_views_script(name, host_dir):
     for path, mode in TMPFS_MODES.items():
         lines.append(f"mount -t tmpfs -o mode={mode},size=64m tmpfs {path}")
     lines.append("mkdir -p /run/lock /run/user")
+    lines += POLICY_RC_D
     lines.append(f"hostname {name}")
     lines.append(f"echo {name} > /etc/hostname")
     lines.append("rm -f /etc/hosts")
