@@ -50,6 +50,7 @@ scenarios: deps
 
 bench: deps
 	@$(PYTHON) -m bench $(LAB_ARGS)
+	@$(if $(filter yes,$(VM)),$(PYTHON) bench/vm.py)
 
 picture:
 	@$(PYTHON) -m lab picture $(LAB_ARGS)
