@@ -3,7 +3,6 @@ nothing left behind. (A second lab while one runs: test_lifecycle.py; bad class 
 test_bad_class_files.py.) Names and numbers come from the first class file's model."""
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from lab.command.preflight import REEXEC
 from tests.integration.conftest import PYTHON, REPO, BenchView, class_files, leftovers
+from tests.readable_copy import readable_copy
 from topologies.classfile import CLASSES
 from topologies.model import classroom
 
@@ -113,14 +113,10 @@ def test_bad_input_is_named_in_one_line(what, argv, environment, named):
 
 def test_not_root_is_told_to_use_sudo():
     """As `nobody`, from a copy of the tree `nobody` can read."""
-    copy = Path(tempfile.mkdtemp(prefix="classlab-"))
-    for part in ("lab", "scenarios", "services", "topologies", "evidence"):
-        shutil.copytree(REPO / part, copy / part)
-    subprocess.run(["chmod", "-R", "a+rX", str(copy)], check=True)
-    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                             PYTHON, "scenarios/connectivity.py"], cwd=copy,
-                            capture_output=True, text=True, timeout=60)
-    shutil.rmtree(copy)
+    with readable_copy(("lab", "scenarios", "services", "topologies", "evidence")) as copy:
+        result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                 PYTHON, "scenarios/connectivity.py"], cwd=copy,
+                                capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == ("scenarios/connectivity.py: emulating a network needs root; "
                                      f"run: sudo {PYTHON} {copy}/scenarios/connectivity.py")

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import REPO, leftovers
+from tests.readable_copy import readable_copy
 
 PYTHON = "/usr/bin/python3"
+CODE = ("lab", "scenarios", "services", "topologies", "evidence")
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +46,10 @@ def test_bad_input_is_named_before_any_rerun(python_without_mininet):
 
 
 def test_without_root_it_says_sudo_and_never_escalates(python_without_mininet):
-    run = subprocess.run(["runuser", "-u", "nobody", "--", python_without_mininet,
-                          "scenarios/connectivity.py"], cwd=REPO, capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "HOME": "/tmp"})
+    with readable_copy(CODE) as copy:
+        run = subprocess.run(["runuser", "-u", "nobody", "--", python_without_mininet,
+                              "scenarios/connectivity.py"], cwd=copy, capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "HOME": "/tmp"})
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "needs root; run: sudo" in run.stderr
     assert run.stdout == ""

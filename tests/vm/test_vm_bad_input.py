@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.readable_copy import readable_copy
+
 REPO = Path(__file__).resolve().parents[2]
 BUILD = [sys.executable, str(REPO / "tools" / "vm" / "build.py")]
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="make vm's checks are run as root")
 
 
-def make_vm(tmp_path, prefix=(), **environment):
+def make_vm(tmp_path, prefix=(), build=BUILD, **environment):
     out = tmp_path / "vm"
-    answer = subprocess.run([*prefix, *BUILD, "--out", str(out)], capture_output=True, text=True,
+    answer = subprocess.run([*prefix, *build, "--out", str(out)], capture_output=True, text=True,
                             env={**os.environ, **environment}, timeout=120)
     return answer, out
 
@@ -31,9 +33,12 @@ def assert_one_line_exit_2(answer, out, words):
 
 
 def test_not_root(tmp_path):
+    """As `nobody`, from a copy of the tools `nobody` can read (the checkout may not be)."""
     tmp_path.chmod(0o777)
-    answer, out = make_vm(tmp_path, prefix=("setpriv", "--reuid=65534", "--regid=65534",
-                                            "--clear-groups"))
+    with readable_copy(("tools",)) as copy:
+        answer, out = make_vm(tmp_path, prefix=("setpriv", "--reuid=65534", "--regid=65534",
+                                                "--clear-groups"),
+                              build=[sys.executable, str(copy / "tools" / "vm" / "build.py")])
     assert_one_line_exit_2(answer, out, "must run as root")
 
 
