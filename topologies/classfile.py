@@ -37,8 +37,11 @@ SHAPES = {
              "allow_query": (STRS, False), "file": (STR, True), "comment": (STR, False),
              "ttl": (INT, True), "soa": (STR, True), "records": (STRS, True),
              "each_bench": (STRS, False)},
+    "stage": {"name": (STR, True), "says": (STR, False), "does": (STRS, False)},
 }
-TOP = ("class", "backbone", "instructor", "bench", "services", "mail", "accounts", "zone")
+TOP = ("class", "backbone", "instructor", "bench", "services", "mail", "accounts", "zone", "stage")
+OPTIONAL = ("services", "stage")
+LISTS = ("zone", "stage")  # tables written [[name]], one table each
 
 
 class ClassFileError(ValueError):
@@ -74,12 +77,15 @@ class ClassFile:
     def zones(self):
         return self.data.get("zone", [])
 
+    def stages(self):
+        return self.data.get("stage", [])
+
     def fail(self, table, key, what, near=None):
         """Raise ClassFileError for `key` of `table` ("zone#3" is the third [[zone]]);
         near: a text of the key's value (one line of a list), for that line's number."""
         line = self.line_of(table, key, near)
         where = f"{self.name}:{line}" if line else self.name
-        label = f"[[zone]] #{table.split('#')[1]}" if table.startswith("zone#") else f"[{table}]"
+        label = f"[[{table.split('#')[0]}]] #{table.split('#')[1]}" if "#" in table else f"[{table}]"
         raise ClassFileError(f"class file {where}: {label}{' ' + key if key else ''}: {what}")
 
     def line_of(self, table, key, near=None):
@@ -103,17 +109,18 @@ class ClassFile:
             if name not in TOP:
                 self.fail(name, "", f"unknown table (a class file has: {', '.join(TOP)})")
         for name in TOP:
-            if name not in self.data and name != "services":
+            if name not in self.data and name not in OPTIONAL:
                 self.fail(name, "", "missing table")
         for name in ("class", "backbone", "instructor", "bench", "services", "mail", "accounts"):
             self._check_table(name, self.table(name), SHAPES[name])
         hosts = self.table("bench").get("hosts", {})
         for key, host in hosts.items():
             self._check_table(f"bench.hosts.{key}", host, SHAPES["bench.hosts.*"])
-        if not isinstance(self.data["zone"], list):
-            self.fail("zone", "", "zones are written [[zone]], one table a zone")
-        for index, zone in enumerate(self.zones(), start=1):
-            self._check_table(f"zone#{index}", zone, SHAPES["zone"])
+        for name in LISTS:
+            if not isinstance(self.data.get(name, []), list):
+                self.fail(name, "", f"{name}s are written [[{name}]], one table each")
+            for index, table in enumerate(self.data.get(name, []), start=1):
+                self._check_table(f"{name}#{index}", table, SHAPES[name])
 
     def _check_table(self, name, table, shape):
         if not isinstance(table, dict):
@@ -162,10 +169,11 @@ def _article(kind):
 
 def _header_line(lines, table):
     """Index of the line opening `table` ("zone#2": the second [[zone]])."""
-    if table.startswith("zone#"):
-        wanted, seen = int(table.split("#")[1]), 0
+    if "#" in table:
+        name, wanted = table.split("#")[0], int(table.split("#")[1])
+        seen = 0
         for index, line in enumerate(lines):
-            if re.match(r"\s*\[\[\s*zone\s*\]\]", line):
+            if re.match(rf"\s*\[\[\s*{re.escape(name)}\s*\]\]", line):
                 seen += 1
                 if seen == wanted:
                     return index

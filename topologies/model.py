@@ -21,6 +21,7 @@ from topologies.benches import BenchError, bench_list_text, check_benches, parse
 from topologies.classfile import DEFAULT_CLASS, ClassFile, ClassFileError  # noqa: F401
 from topologies.dns import RecordError, Zone, parse_record, parse_soa
 from topologies.placeholders import PlaceholderError, expand, reverse_name
+from topologies.stages import check_stage_items, read_stages
 
 HOST_NAME = re.compile(r"[a-z][a-z0-9]{0,9}")  # "<name>-eth<k>" must fit Linux's 15 characters
 ACCOUNT = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
@@ -111,6 +112,7 @@ class ClassSpec:
         self.bench = self.file.table("bench")
         self.hosts = self.bench["hosts"]
         self._check_layout()
+        self.stages = read_stages(self)
 
     def parse_benches(self, text):
         return parse_benches(text, self.bench_range)
@@ -601,6 +603,7 @@ class ClassModel:
         self._index, self._mail = None, None
         self.source = spec.file.name
         self.title = spec.title
+        self.stages = spec.stages
 
     # hosts
     def host(self, name):
@@ -734,12 +737,14 @@ class ClassModel:
             ipaddress.ip_network(p) for p in prefixes)]
 
     def check_services(self, known):
-        """Every service named in [services] is one of `known` (the plug-ins found)."""
+        """Every service named in [services] and in the stages is one of `known` (the
+        plug-ins found), and runs where a stage says it is configured."""
         for role, names in self.spec.services.items():
             for name in names:
                 if name not in known:
                     self.spec.fail("services", role, f"unknown service '{name}' "
                                                      f"(services/ has: {', '.join(sorted(known))})")
+        check_stage_items(self, known)
 
 
 def _index(zones):

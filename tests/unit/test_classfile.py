@@ -128,6 +128,21 @@ CASES = [
      '"smtp.example. A {s}"'),
     ("a backbone name that names no switch", IUT, 'lan = "bb"', 'lan = "my backbone!"',
      "[backbone] lan: 'my backbone!' cannot name a switch", 'lan = "my backbone!"'),
+    ("a stage declared twice", IUT, 'name = "routing"', 'name = "start"',
+     "[[stage]] #2 name: stage 'start' is declared twice", 'name = "start"'),
+    ("a stage name with a space", IUT, 'name = "dns-server"', 'name = "dns server"',
+     "[[stage]] #5 name: 'dns server' is not a stage name", 'name = "dns server"'),
+    ("a stage that does what an earlier one did", IUT, 'does = ["resolver"]',
+     'does = ["resolver", "forwarding"]',
+     "[[stage]] #3 does: 'forwarding' is already done at stage 'routing'", '"forwarding"]'),
+    ("a stage that does an unknown thing", IUT, 'does = ["named@ns"]', 'does = ["bind9@ns"]',
+     "[[stage]] #6 does: 'bind9@ns' is neither forwarding nor resolver nor a service",
+     '"bind9@ns"'),
+    ("a stage item on a host that does not run it", IUT, 'does = ["named@ns"]',
+     'does = ["named@d"]', "[[stage]] #6 does: 'named@d': host 'd' of the bench runs no named "
+     "(it runs on: s, ns)", '"named@d"'),
+    ("a stage with a key of its own", IUT, 'says = "the TP done: NS{n}',
+     'when = "now"\nsays = "the TP done: NS{n}', "[[stage]] #6 when: unknown key", 'when = "now"'),
 ]
 
 
@@ -165,7 +180,7 @@ def test_a_bad_class_file_is_named_in_one_line(tmp_path, what, base, old, new, w
 
 
 def test_the_cases_cover_the_issue_list():
-    assert len(CASES) >= 14
+    assert len(CASES) >= 20
     assert len({case[0] for case in CASES}) == len(CASES)
 
 
