@@ -6,16 +6,23 @@ BENCHES ?=
 PART2   ?= yes
 # CLASS: a class file (default: topologies/classes/iut.toml, the report's); BENCHES: its benches
 LAB_ARGS := $(if $(CLASS),--class "$(CLASS)") $(if $(BENCHES),--benches "$(BENCHES)") $(if $(filter no,$(PART2)),--no-part2)
+# STAGE: the student's bench starts at this stage of the TP (start, routing, dns, mail,
+# dns-server, done); BENCH: which bench (default the last; all); HANDIN: a hand-in to replay
+STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(BENCH),--bench "$(BENCH)") $(if $(HANDIN),--handin "$(HANDIN)")
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit clean deps help scenario scenarios picture bench shell
+.PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
 	@echo "sudo make lab     build the class (CLASS=file.toml BENCHES=53,54 PART2=no pick another) and open the Mininet CLI"
 	@echo "sudo make test    run every test (unit + integration with real daemons)"
 	@echo "make unit         the fast tests that need no root"
+	@echo "sudo make lab STAGE=start [BENCH=54|all]   the class as students receive it (stages: start routing dns mail dns-server done)"
 	@echo "sudo make shell HOST=s54   a shell inside a host of the running lab (another terminal)"
+	@echo "sudo make reset HOST=s54 [STAGE=dns]   a host of the running lab back to its stage (or STAGE)"
+	@echo "sudo make handin BENCH=54  the bench's work since its stage: results/handin-54-*.tar.gz"
+	@echo "sudo make lab HANDIN=file  replay a hand-in on a fresh class at its stage"
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
@@ -31,7 +38,7 @@ deps:
 	@sh tools/install-deps
 
 lab: deps
-	@$(PYTHON) -m lab run $(LAB_ARGS)
+	@$(PYTHON) -m lab run $(LAB_ARGS) $(STAGE_ARGS)
 
 test: deps
 	@$(PYTEST) tests || { rc=$$?; [ $$rc -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$rc; }
@@ -41,6 +48,12 @@ unit:
 
 shell:
 	@$(PYTHON) -m lab shell "$(HOST)"
+
+reset:
+	@$(PYTHON) -m lab reset "$(HOST)" $(STAGE)
+
+handin:
+	@$(PYTHON) -m lab handin "$(BENCH)"
 
 scenario: deps
 	@$(PYTHON) -m scenarios "$(NAME)" $(ARGS)

@@ -19,6 +19,7 @@ from lab.command.options import add_class_options, class_from
 from lab.command.parsing import OneLineParser
 from scenarios.steps import prompt
 from topologies.model import ClassFileError
+from topologies.stages import StagePlan
 
 
 def run_scenario(script, title, sections, argv=None, say=print):
@@ -29,17 +30,18 @@ def run_scenario(script, title, sections, argv=None, say=print):
         model, overrides = class_from(args)
         bench = _bench_played(args, model)
         client = _client_played(args, model, bench)
+        plan = _plan(args, model, bench)
     except (ClassFileError, UsageError) as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
     enter_runtime(name, script, argv)
     return guarded(name, lambda: _play_all(args, name, title, sections, model, overrides,
-                                           bench, client, say))
+                                           bench, client, say, plan))
 
 
-def _play_all(args, name, title, sections, model, overrides, bench, client, say):
+def _play_all(args, name, title, sections, model, overrides, bench, client, say, plan=None):
     recorder = _recorder(args, name, model, say)
-    with build_lab(model, overrides, say) as lab:
+    with build_lab(model, overrides, say, plan) as lab:
         say(f"=== {title} (bench {bench}) ===")
         results = play(_seated_at(sections(model, bench), model.seat(bench).name, client), lab,
                        say, recorder)
@@ -57,6 +59,9 @@ def _parser(name, title):
     parser.add_argument("--client", default=None,
                         help="the host where the student sits (default: the class file's seat, D<bench> "
                              "in the report's class)")
+    parser.add_argument("--stage", default=os.environ.get("STAGE") or None,
+                        help="the bench played starts at this stage of the TP (default: "
+                             "$STAGE or the last, the TP done)")
     parser.add_argument("--capture", action="store_true",
                         help="record packets (pcap), print Wireshark-style dissections and "
                              "write pictures into --results")
@@ -82,6 +87,13 @@ def _bench_played(args, model):
         raise UsageError(f"--bench {args.bench} is not a bench of this class "
                          f"({', '.join(map(str, model.benches))})")
     return int(args.bench)
+
+
+def _plan(args, model, bench):
+    try:
+        return StagePlan(model, args.stage, (bench,))
+    except KeyError as error:
+        raise UsageError(f"--stage: {error.args[0]}") from None
 
 
 def _client_played(args, model, bench):

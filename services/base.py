@@ -15,6 +15,11 @@
     ready(host, spec)       one readiness probe (services/probes.py): True when ready
     stop(spec)              shell run inside the host that stops it (its own stop command),
                             or "" to stop it by its recorded PID
+    installed()             the same daemon as a fresh Debian leaves it, before a student
+                            configures it (topologies/stages.py): a Service, or None
+
+A start command that prints nothing started nothing (e.g. Postfix as installed: no
+main.cf, no daemon); the lab then waits for no readiness.
 
 A service is a folder services/<name>/: its module (__init__.py, whose SERVICES lists its
 Service classes in start order) and its templates under templates/, at the path where each
@@ -59,6 +64,9 @@ class Service:
 
     def stop(self, spec):
         return ""
+
+    def installed(self):
+        return None
 
     def on_bench_servers_only(self, model):
         """For a daemon of a bench's server (mail): no role without a bench may run it."""

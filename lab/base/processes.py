@@ -14,6 +14,7 @@ daemons have PIDs of their own: the lab records the machine's PID of each
     only_child(pid)      the PID of a process's one child (nsenter's, unshare's)
     inner_pid(process)   the PID of the program a Popen of NSENTER runs (nsenter's child)
     pid_in_machine(init, pid)   the machine's PID of process `pid` of init's PID namespace
+    others_in_namespace(init)   the live processes of init's PID namespace but init
     become_subreaper()   orphaned daemons re-parent to the lab, which reaps them
 """
 
@@ -147,6 +148,16 @@ def pid_in_machine(init_pid, host_pid):
         if _namespace_of(pid) == namespace and _nspid(pid) == int(host_pid):
             return pid
     raise ProcessLookupError(f"no process {host_pid} in the namespace of {init_pid}")
+
+
+def others_in_namespace(init_pid):
+    """Machine PIDs of init's PID namespace but init's own, zombies aside (a host's
+    processes once `reset` has killed them: they are gone when this is empty)."""
+    namespace = _namespace_of(init_pid)
+    if namespace is None:
+        return []
+    return [pid for pid in _process_ids() if pid != init_pid and _namespace_of(pid) == namespace
+            and _state_of(pid) not in (None, "Z", "X")]
 
 
 def _namespace_of(pid):

@@ -1,7 +1,9 @@
 """The composition root: how every entry point (`lab run`, each scenario, `make bench`, the
 tests) turns options into a running lab, and errors into one line and an exit code.
 
-    build_lab(model, overrides=None, say=print)  a Lab with the services its class names
+    build_lab(model, overrides=None, say=print, plan=None)
+                                                 a Lab with the services its class names,
+                                                 its hosts at their stages (plan)
     guarded(prog, action)                        action()'s exit code; a bad class file,
                                                  bad input or a failed lab prints one line
                                                  "prog: ..." (exit 2, or 1 for a lab that
@@ -19,10 +21,11 @@ from lab.command.signals import Stopped, signal_name, stop_on_signals
 from topologies.model import ClassFileError
 
 
-def build_lab(model, overrides=None, say=print):
+def build_lab(model, overrides=None, say=print, plan=None, handin=None):
     from lab.runtime.network import Lab
     from services import services_for
-    return Lab(model, services=services_for(model), say=say, overrides=overrides)
+    return Lab(model, services=services_for(model), say=say, overrides=overrides, plan=plan,
+               handin=handin)
 
 
 def guarded(prog, action):

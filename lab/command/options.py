@@ -4,12 +4,17 @@
                                 --benches (default $BENCHES or the class file's),
                                 --no-part2, --overrides (default $OVERRIDES)
     class_from(args)            (ClassModel, overrides); ClassFileError or UsageError name bad input
+    add_stage_options(parser)   --stage (default $STAGE: the class's last stage), --bench
+                                (default $BENCH: the class's last bench; all: every bench)
+    plan_from(args, model)      the StagePlan they ask for; UsageError names a bad one
 """
 
 import os
 
+from lab.base.errors import UsageError
 from lab.runtime.overrides import read_overrides
 from topologies.model import ClassSpec
+from topologies.stages import StagePlan, parse_bench_choice
 
 
 def add_class_options(parser):
@@ -30,3 +35,21 @@ def class_from(args):
     spec = ClassSpec(args.class_file)
     model = spec.model(args.benches, part2=not args.no_part2)
     return model, read_overrides(args.overrides, model)
+
+
+def add_stage_options(parser):
+    parser.add_argument("--stage", default=os.environ.get("STAGE") or None,
+                        help="start the student's bench at this stage of the TP (default: "
+                             "$STAGE or the class file's last stage, the TP done)")
+    parser.add_argument("--bench", default=os.environ.get("BENCH") or None,
+                        help="the student's bench, at --stage (default: $BENCH or the class's "
+                             "last bench; all: every bench)")
+
+
+def plan_from(args, model):
+    try:
+        benches = parse_bench_choice(args.bench, model)
+        return StagePlan(model, args.stage, benches)
+    except KeyError as error:
+        what = "BENCH" if args.bench and "bench" in str(error.args[0]) else "STAGE"
+        raise UsageError(f"{what}: {error.args[0]}") from None

@@ -1,13 +1,24 @@
 """What turns a Mininet namespace into a small machine (pure text, testable without root).
 
 Inside its own mount and UTS namespaces, an emulated host gets:
-  - copy-on-write /etc and /var (overlayfs; upper layers in the lab's run dir),
-  - private, empty /run, /tmp, /root and /home (tmpfs),
-  - a policy-rc.d of its own: maintainer scripts may restart its daemons,
+  - copy-on-write /etc, /var, /root and /home (overlayfs) in two layers, both in the
+    lab's run dir: the stage's (what the lab wrote: topologies/stages.py) and above it
+    the student's (what changed since). While the host is built, the stage layer is the
+    upper one; `seal` puts the student's on top. A student's work is exactly that layer:
+    `reset` empties it, `handin` archives it. /root and /home start empty (the
+    machine's own are never seen);
+  - private, empty /run and /tmp (tmpfs);
+  - a policy-rc.d of its own: maintainer scripts may restart its daemons;
   - its own hostname, /etc/hostname and /etc/hosts.
 `useradd`, `chfn`, edits of /etc/aliases, mail spools: all stay in that host.
 
-    private_views_script(name, host_dir)  -> one shell script run inside the host
+    private_views_script(name, host_dir)  -> the views, the stage layer on top (a boot)
+    seal_script(host_dir)                 -> the student's layer on top of the stage's
+    reset_script(host_dir, rebuild)       -> the student's layer emptied (rebuild: the
+                                             stage's too, on top again), /run and /tmp
+                                             emptied; run once the host's processes are gone
+    KILL_ALL                              -> every process of the host but its PID 1
+    layer_dirs(host_dir, top)             -> (stage, student) upper dirs of /top
     files_archive(files)                  -> a tar archive of {path: text}, for `tar -x -C /`
                                              inside the host
 """
@@ -18,9 +29,13 @@ import time
 
 SETTLED = 2  # seconds: Postfix re-reads main.cf, 0.3 s at a time, while it is younger
 
-OVERLAID = ("etc", "var")
-TMPFS_MODES = {"/run": "0755", "/tmp": "1777", "/root": "0700", "/home": "0755"}
-
+# each copy-on-write view, and what lies under it: the machine's /etc and /var; nothing
+# for /root and /home
+OVERLAID = {"etc": "/etc", "var": "/var", "root": "EMPTY", "home": "EMPTY"}
+TMPFS_MODES = {"/run": "0755", "/tmp": "1777"}
+MODES = {"root": "0700", "home": "0755"}
+KILL_ALL = "kill -KILL -1 2>/dev/null; true"  # in a PID namespace: all of it but PID 1
+SHELL_TO_HOME = "kill -USR1 1"  # the host's shell traps it: cd /root (lab/runtime/host.py)
 
 # Maintainer scripts (`dpkg-reconfigure postfix`, apt) restart the host's own daemons, on
 # this machine (whose /usr/sbin/policy-rc.d refuses every start) as on a fresh Debian
@@ -30,21 +45,68 @@ POLICY_RC_D = ["printf '#!/bin/sh\\n# this host allows its daemons to start\\nex
                "if [ -e /usr/sbin/policy-rc.d ]; then mount --bind /run/policy-rc.d /usr/sbin/policy-rc.d; fi"]
 
 
-def private_views_script(name, host_dir):
-    lines = ["set -e"]
-    for top in OVERLAID:
-        upper, work = f"{host_dir}/{top}/upper", f"{host_dir}/{top}/work"
+def _run_top(host_dir):
+    """The first directory under /run on the way to host_dir (kept by reset)."""
+    parts = host_dir.split("/")
+    return "/".join(parts[:3]) if host_dir.startswith("/run/") else "/run/.none"
+
+
+def layer_dirs(host_dir, top):
+    return f"{host_dir}/stage/{top}", f"{host_dir}/student/{top}"
+
+
+def _mounts(host_dir, sealed):
+    lines = [f"mkdir -p {host_dir}/empty"]
+    for top, lower in OVERLAID.items():
+        lower = f"{host_dir}/empty" if lower == "EMPTY" else lower
+        stage, student = layer_dirs(host_dir, top)
+        if sealed:
+            upper, work, lower = student, f"{host_dir}/student-work/{top}", f"{stage}:{lower}"
+        else:
+            upper, work = stage, f"{host_dir}/stage-work/{top}"
         lines.append(f"mkdir -p {upper} {work}")
-        lines.append(f"mount -t overlay overlay "
-                     f"-o lowerdir=/{top},upperdir={upper},workdir={work} /{top}")
-    for path, mode in TMPFS_MODES.items():
-        lines.append(f"mount -t tmpfs -o mode={mode},size=64m tmpfs {path}")
+        lines.append(f"mount -t overlay overlay -o lowerdir={lower},upperdir={upper},"
+                     f"workdir={work} /{top}")
+    lines += [f"chmod {mode} /{top}" for top, mode in MODES.items()]
+    return lines
+
+
+def _unmounts():
+    # /root lazily: the host's shell may still stand in it (it goes home on SHELL_TO_HOME)
+    return [f"umount {'-l ' if top in ('root', 'home') else ''}/{top}" for top in OVERLAID]
+
+
+def private_views_script(name, host_dir):
+    lines = ["set -e"] + _mounts(host_dir, sealed=False)
+    # the layers stay reachable inside the host (seal, reset) once /run is its own
+    lines.append(f"mount -t tmpfs -o mode={TMPFS_MODES['/tmp']},size=64m tmpfs /tmp")
+    lines.append(f"mkdir /tmp/.layers && mount --bind {host_dir} /tmp/.layers")
+    lines.append(f"mount -t tmpfs -o mode={TMPFS_MODES['/run']},size=64m tmpfs /run")
+    lines.append(f"mkdir -p {host_dir} && mount --move /tmp/.layers {host_dir} && rmdir /tmp/.layers")
     lines.append("mkdir -p /run/lock /run/user")
     lines += POLICY_RC_D
     lines.append(f"hostname {name}")
     lines.append(f"echo {name} > /etc/hostname")
     lines.append("rm -f /etc/hosts")
     lines.append(f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts")
+    return "\n".join(lines) + "\n"
+
+
+def seal_script(host_dir):
+    lines = ["set -e"] + _unmounts() + _mounts(host_dir, sealed=True) + [SHELL_TO_HOME]
+    return "\n".join(lines) + "\n"
+
+
+def reset_script(host_dir, rebuild=False):
+    layers = "student student-work" + (" stage stage-work" if rebuild else "")
+    kept = _run_top(host_dir)
+    lines = (["set -e"] + _unmounts()
+             + [f"cd {host_dir} && rm -rf {layers} && cd /"]
+             + ["find /tmp /run -mindepth 1 -maxdepth 1 ! -path /run/policy-rc.d "
+                f"! -path {kept} -exec rm -rf {{}} +",
+                "mkdir -p /run/lock /run/user"]
+             + _mounts(host_dir, sealed=not rebuild)
+             + ([] if rebuild else [SHELL_TO_HOME]))
     return "\n".join(lines) + "\n"
 
 

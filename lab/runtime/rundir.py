@@ -1,8 +1,10 @@
 """The lab's run directory: one lab at a time, and a record of what it started.
 
     /run/classlab/lock          flock held by the running lab's process
-    /run/classlab/state.json    lab PID, host shells, daemons
-    /run/classlab/hosts/NAME/   upper layers of NAME's copy-on-write /etc and /var
+    /run/classlab/state.json    lab PID, host shells, daemons, the CLI's views (xterm...)
+    /run/classlab/hosts/NAME/   NAME's layers: the stage's and the student's (machine.py);
+                                views/: the temporary files of the CLI's views of NAME
+    /run/classlab/operation.lock   held while a host is reset or handed in
 
 `make clean` reads state.json to stop exactly what a crashed lab left behind.
 
@@ -92,5 +94,6 @@ class RunDir:
     def remove(self):
         """Remove everything but the lock (whose holder may still be us)."""
         shutil.rmtree(self.hosts_dir, ignore_errors=True)
-        for leftover in (self.state_file, self.state_file.with_suffix(".tmp")):
+        for leftover in (self.state_file, self.state_file.with_suffix(".tmp"),
+                         self.path / "operation.lock"):
             leftover.unlink(missing_ok=True)

@@ -64,5 +64,24 @@ class Dovecot(Service):
     def stop(self, spec):
         return f"kill $(cat {PID_FILE}) 2>/dev/null"
 
+    def installed(self):
+        return InstalledDovecot(self.model)
+
+
+class InstalledDovecot(Dovecot):
+    """Dovecot before its stage: Debian's configuration, not started."""
+
+    def files(self, model, spec):
+        return {}
+
+    def checks(self, spec):
+        return []
+
+    def start(self, spec):
+        return ""
+
+    def installed(self):
+        return None
+
 
 SERVICES = [Dovecot]

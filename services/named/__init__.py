@@ -9,6 +9,8 @@ primary for, and the zones it copies as a secondary.
                      what it does not serve to the instructor, and only to it
     SecondaryNamed   a host that only copies zones (each bench's secondary), pulled by AXFR
                      from the primary once that one answers
+    InstalledNamed   named as a fresh Debian runs it, before the student's zones: Debian's
+                     own configuration
     stanza(zone, kind, file, **options)   a zone { } block of named.conf.local
 """
 
@@ -28,9 +30,10 @@ class Named(Service):
     """Contract
     packages   bind9, bind9-utils (named-checkconf, rndc), bind9-dnsutils (dig)
     files      /etc/bind/named.conf.options, .local, .default-zones, the host's zone files
-    prepare    an rndc key of the host's own; /run/named for the bind user
+    prepare    an rndc key of the host's own
     checks     named-checkconf -z (every zone loaded, as named will)
-    start      named -u bind; it returns once its zones are loaded; PID from its pid file
+    start      /run/named for the bind user, then named -u bind; it returns once its
+               zones are loaded; PID from its pid file
     ready      an authoritative SOA answer on 127.0.0.1 for one zone it serves
     stop       rndc stop with the host's key (then the recorded PID if still there)
     """
@@ -80,14 +83,15 @@ class Named(Service):
         return "".join(blocks)
 
     def prepare(self, spec):
-        return ("rndc-confgen -a -u bind >/dev/null 2>&1 && "
-                "install -d -o bind -g bind /run/named")
+        return "rndc-confgen -a -u bind >/dev/null 2>&1"
 
     def checks(self, spec):
         return [("/etc/bind/named.conf", "named-checkconf -z /etc/bind/named.conf")]
 
     def start(self, spec):
-        return "named -u bind -n 1 && cat /run/named/named.pid"
+        # /run/named: the host's /run is its own, and empty after a reset (Debian's init
+        # script makes it the same way)
+        return "install -d -o bind -g bind /run/named && named -u bind -n 1 && cat /run/named/named.pid"
 
     def ready(self, host, spec):
         zones = [z for z in self.model.zones_on(spec.name) if not z.allow_query]
@@ -96,6 +100,26 @@ class Named(Service):
 
     def stop(self, spec):
         return "rndc stop"
+
+    def installed(self):
+        return InstalledNamed(self.model)
+
+
+class InstalledNamed(Named):
+    """Contract (what differs from Named's)
+    files      none: Debian's /etc/bind, as the package installs it
+    ready      its own zone "localhost" answers (Debian's default zones)
+    """
+    needs = ()
+
+    def files(self, model, spec):
+        return {}
+
+    def ready(self, host, spec):
+        return soa_answer(host, "localhost")
+
+    def installed(self):
+        return None
 
 
 class SecondaryNamed(Named):

@@ -1,7 +1,11 @@
 """Postfix on every host whose role runs "postfix": the bench's mail server (the report's main.cf).
 
-    Postfix   main.cf, master.cf, /etc/mailname, /etc/aliases rendered from the class model;
-              the student's account; readiness = the SMTP 220 banner on the host's address
+    Postfix            main.cf, master.cf, /etc/mailname, /etc/aliases rendered from the
+                       class model; the student's account; readiness = the SMTP 220 banner
+                       on the host's address
+    InstalledPostfix   Postfix as Debian installs it with "No configuration": no main.cf,
+                       Debian's /etc/aliases, no student account; it starts (as at boot)
+                       only once a student has written a main.cf
 """
 
 from shlex import quote
@@ -66,6 +70,39 @@ class Postfix(Service):
 
     def stop(self, spec):
         return "postfix stop"
+
+    def installed(self):
+        return InstalledPostfix(self.model)
+
+
+DEBIAN_ALIASES = "# See man 5 aliases for format\npostmaster:    root\n"
+NOT_CONFIGURED = "postfix postfix/main_mailer_type select No configuration"
+
+
+class InstalledPostfix(Postfix):
+    """Contract (what differs from Postfix's)
+    files      /etc/aliases as Debian's postinst writes it
+    checks     none
+    prepare    no /etc/postfix/main.cf nor /etc/mailname; the host's debconf says "No
+               configuration" (what `dpkg-reconfigure postfix` starts from)
+    start      as Postfix's, once /etc/postfix/main.cf exists; else nothing
+    """
+
+    def files(self, model, spec):
+        return {"/etc/aliases": DEBIAN_ALIASES}
+
+    def checks(self, spec):
+        return []
+
+    def prepare(self, spec):
+        return (f"rm -f /etc/postfix/main.cf /etc/mailname && "
+                f"echo {quote(NOT_CONFIGURED)} | debconf-set-selections")
+
+    def start(self, spec):
+        return f"if [ -e /etc/postfix/main.cf ]; then {super().start(spec)}; fi"
+
+    def installed(self):
+        return None
 
 
 SERVICES = [Postfix]

@@ -59,14 +59,16 @@ def test_the_instructor_routes_every_client_lan_of_the_other_class():
                     f"via {campus.server(bench).ip}") in script
 
 
-def test_private_views_overlay_etc_and_var_and_hide_the_rest(model):
+def test_private_views_overlay_etc_var_root_home_and_hide_the_rest(model):
     name = model.server(model.benches[-1]).name
     host_dir = f"/run/classlab/hosts/{name}"
     script = private_views_script(name, host_dir)
-    assert (f"mount -t overlay overlay -o lowerdir=/etc,upperdir={host_dir}/etc/upper,"
-            f"workdir={host_dir}/etc/work /etc") in script
-    assert f"lowerdir=/var,upperdir={host_dir}/var/upper" in script
-    for private in ("/run", "/tmp", "/root", "/home"):
+    assert (f"mount -t overlay overlay -o lowerdir=/etc,upperdir={host_dir}/stage/etc,"
+            f"workdir={host_dir}/stage-work/etc /etc") in script
+    assert f"lowerdir=/var,upperdir={host_dir}/stage/var" in script
+    for private in ("/root", "/home"):  # the machine's own are never seen
+        assert f"lowerdir={host_dir}/empty,upperdir={host_dir}/stage{private}," in script
+    for private in ("/run", "/tmp"):
         assert f"tmpfs {private}\n" in script
     assert f"hostname {name}\n" in script
     assert script.index("/etc\n") < script.index(f"echo {name} > /etc/hostname")

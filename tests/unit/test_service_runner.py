@@ -27,13 +27,23 @@ class StandInHost:
         return subprocess.run(["sh", "-c", script], check=True, capture_output=True).stdout
 
 
+class EveryStageDone:
+    def configured(self, spec, service):
+        return True
+
+
 class StandInLab:
     def __init__(self, names):
         self.hosts = {name: StandInHost(name) for name in names}
         self.model = self
+        self.plan = EveryStageDone()
+        self.sealed = False
 
     def host(self, name):
         return self.hosts[name]
+
+    def seal_hosts(self):
+        self.sealed = True
 
 
 class Spec:
@@ -129,3 +139,39 @@ def test_services_waiting_on_each_other_are_named(runner_parts):
     type(second).needs = (type(first),)
     with pytest.raises(Exception, match="services wait on each other: first, second"):
         ServiceRunner([first, second], rundir, say=lambda _l: None).start_all(lab)
+
+
+class OnlyHostA:
+    """A stage plan where host a is done and host b is not."""
+    def configured(self, spec, service):
+        return spec.name == "a"
+
+
+def test_a_host_before_the_service_stage_runs_it_as_installed_and_nothing_waits_on_it(runner_parts):
+    lab, rundir, log = runner_parts
+    lab.plan = OnlyHostA()
+    configured = service("mta", ["a", "b"], log=log)
+    installed = service("mta", [], start="true", log=log)  # prints nothing: starts nothing
+    installed.files = lambda model, spec: {"/etc/aliases": "postmaster: root\n"}
+    type(configured).installed = lambda self: installed
+    runner = ServiceRunner([configured], rundir, say=lambda _l: None)
+    runner.start_all(lab)
+    try:
+        assert lab.hosts["a"].files == {"/etc/mta.conf": "setting = 1\n"}
+        assert lab.hosts["b"].files == {"/etc/aliases": "postmaster: root\n"}
+        assert log == [("mta", "a")]  # b's start printed no PID: no readiness to wait for
+        assert lab.sealed
+        assert [(r.host, r.what) for *_, r in runner.started] == [("a", "mta")]
+    finally:
+        runner.stop_all()
+
+
+def test_a_replayed_host_that_fails_to_start_is_said_not_raised(runner_parts):
+    lab, rundir, log = runner_parts
+    said = []
+    bad = service("bad", ["b"], start="echo 'main.cf: line 3: bad'; false", log=log)
+    runner = ServiceRunner([bad], rundir, say=said.append)
+    runner.lenient.add("b")
+    runner.start_all(lab)
+    assert "*** b: bad did not start: main.cf: line 3: bad" in said
+    assert runner.started == []
