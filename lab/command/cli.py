@@ -85,11 +85,11 @@ def _picture(model):
 
 
 def _run(model, overrides):
-    from mininet.cli import CLI
+    from lab.command.lab_cli import LabCLI
     with build_lab(model, overrides) as lab:
         bench = model.benches[-1]
         seat, server = model.seat(bench), model.server(bench)
         print(f"*** The class is ready. Try: {seat.name} ping -c 3 {server.interfaces[1].ip}"
               "   (type 'help', 'exit' to stop)")
-        CLI(lab.net)
+        LabCLI(lab)
     return 0

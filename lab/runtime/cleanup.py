@@ -52,6 +52,8 @@ def _take_lock(rundir, say):
 def _stop_recorded(state):
     done = []
     records = [ProcessRecord(**entry) for entry in state.get("processes", [])]
+    # the programs the CLI's xterm, wireshark and capture started (lab/command/lab_cli.py)
+    records += [ProcessRecord(**entry) for entry in state.get("views", [])]
     records += [ProcessRecord(**entry) for entry in state.get("shells", [])]
     for record in records:
         if is_running(record):

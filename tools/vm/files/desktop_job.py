@@ -123,7 +123,7 @@ def main():
         lab.sendline("xterm s54")
         lab.expect("mininet> ")
         if wait_until(f"xterm s54 has a window (try {attempt})",
-                      lambda: "Node: s54" in window_names(), 60,
+                      lambda: '"S54"' in window_names(), 60,
                       diagnose=lambda: diagnose_x(lab)):
             FAILED[:] = []
             break
