@@ -6,13 +6,18 @@
     picture  draw the class (results/topology.svg and .png); needs neither root nor a lab
     shell H  a login shell inside host H of the running lab, from another terminal
              (for nano, mail, less...: what the Mininet CLI cannot drive)
+    reset H [STAGE]   host H of the running lab back to its stage (or STAGE)
+    handin N          bench N's work since its stage: an archive under results/
+run takes --stage and --bench (the student's bench at a stage of the TP) or --handin
+(a student's archive, replayed on their bench at its stage).
 """
 
+import os
 import sys
 
 from lab.base.errors import UsageError
 from lab.command.compose import build_lab, enter_runtime, guarded
-from lab.command.options import add_class_options, class_from
+from lab.command.options import add_class_options, add_stage_options, class_from, plan_from
 from lab.command.parsing import OneLineParser
 from lab.command.preflight import require_lab_runtime
 from topologies.model import ClassFileError
@@ -28,22 +33,36 @@ def main(argv=None):
     if args.command == "clean":
         enter_runtime(prog, needs_mininet=False)
         return guarded(prog, _clean)
+    if args.command in ("reset", "handin"):
+        enter_runtime(prog, needs_mininet=False)
+        return guarded(prog, lambda: _teaching(args.command, [w for w in (args.host, args.extra) if w]))
     try:
         model, overrides = class_from(args)
+        handin = None
+        if args.handin:
+            from lab.runtime.handin import read_handin
+            handin = read_handin(args.handin)
+            model = handin.model()
+        plan = handin.plan(model) if handin else plan_from(args, model)
     except (ClassFileError, UsageError) as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 2
     if args.command == "picture":
         return _picture(model)
     enter_runtime(prog)
-    return guarded(prog, lambda: _run(model, overrides))
+    return guarded(prog, lambda: _run(model, overrides, plan, handin))
 
 
 def _parser():
     parser = OneLineParser(prog="python3 -m lab", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("run", "clean", "picture", "shell"))
-    parser.add_argument("host", nargs="?", help="for shell: the host, as the CLI names it")
+    parser.add_argument("command", choices=("run", "clean", "picture", "shell", "reset", "handin"))
+    parser.add_argument("host", nargs="?", help="for shell and reset: the host, as the CLI "
+                                                "names it; for handin: the bench")
+    parser.add_argument("extra", nargs="?", help="for reset: the stage (default: the host's)")
     add_class_options(parser)
+    add_stage_options(parser)
+    parser.add_argument("--handin", default=os.environ.get("HANDIN") or None,
+                        help="replay a student's hand-in archive (default: $HANDIN)")
     return parser
 
 
@@ -63,7 +82,7 @@ def _clean():
 def _shell(host):
     """Join the host's namespaces (network, mounts, hostname) and start bash there."""
     import os
-    from lab.base.processes import NSENTER, ProcessRecord, is_running
+    from lab.base.processes import ProcessRecord, is_running
     from lab.runtime.rundir import RunDir
     shells = {entry["host"]: ProcessRecord(**entry)
               for entry in RunDir().read_state().get("shells", [])}
@@ -72,9 +91,9 @@ def _shell(host):
         known = ", ".join(sorted(shells)) or "none: no lab is running (sudo make lab)"
         print(f"lab: shell: no running host '{host}' (hosts: {known})", file=sys.stderr)
         return 2
-    prompt = f"root@{host.upper()}:\\w# "
-    os.execvp("nsenter", NSENTER + ["-t", str(record.pid), "--wd=/root", "--",
-                          "env", f"PS1={prompt}", "HOME=/root", "bash", "--norc", "-i"])
+    from lab.command.lab_cli import shell_argv
+    argv = shell_argv(host, record.pid)
+    os.execvp(argv[0], argv)
 
 
 def _picture(model):
@@ -84,12 +103,21 @@ def _picture(model):
     return 0
 
 
-def _run(model, overrides):
+def _teaching(command, words):
+    from lab.command import teaching
+    from lab.runtime.attach import AttachedLab
+    from lab.runtime.rundir import RunDir
+    from services import services_for
+    getattr(teaching, command)(AttachedLab(RunDir(), services_for), words)
+    return 0
+
+
+def _run(model, overrides, plan=None, handin=None):
     from lab.command.lab_cli import LabCLI
-    with build_lab(model, overrides) as lab:
+    with build_lab(model, overrides, plan=plan, handin=handin) as lab:
         bench = model.benches[-1]
         seat, server = model.seat(bench), model.server(bench)
-        print(f"*** The class is ready. Try: {seat.name} ping -c 3 {server.interfaces[1].ip}"
-              "   (type 'help', 'exit' to stop)")
+        print(f"*** The class is ready ({lab.plan.summary()}). Try: {seat.name} ping -c 3 "
+              f"{server.interfaces[1].ip}   (type 'help', 'exit' to stop)")
         LabCLI(lab)
     return 0

@@ -46,7 +46,9 @@ from evidence.capture import Capture, CaptureSpec
 from evidence.dissect import count_frames
 from lab.base.errors import LabError, NotReadyError, UsageError
 from lab.base.processes import NSENTER, children_of, record_process, stop_process
+from lab.runtime.host import HISTORY
 from lab.base.waiting import wait_until
+from lab.command import teaching
 
 WINDOW_TIMEOUT = 30.0           # seconds a window may take to show (Wireshark: about 1 s here)
 READ_TIMEOUT = 0.25             # dumpcap takes what the kernel captured every 250 ms at most
@@ -114,8 +116,9 @@ def shell_argv(host, pid):
     (network, mounts, hostname, PIDs), prompt root@HOST:~#, in the host's own /root: `env -C`
     changes directory once inside (nsenter's --wd=/root would open the machine's /root)."""
     prompt = f"root@{host.upper()}:\\w# "
+    history = [f"{key}={value}" for key, value in HISTORY.items()]  # the hand-in's
     return NSENTER + ["-t", str(pid), "--", "env", "-C", "/root", f"PS1={prompt}",
-                      "HOME=/root", "bash", "--norc", "-i"]
+                      "HOME=/root", *history, "bash", "--norc", "-i"]
 
 
 def xterm_argv(host, pid):
@@ -191,6 +194,16 @@ def live_help(host, interface):
             f"  mininet> capture {host} udp port 53   a pcapng under results/ until Ctrl-C\n"
             f"           (capture HOST [IFACE] [FILTER]: FILTER is a BPF filter)\n"
             f"Every program they start stops with the lab.\n\n")
+
+
+def teaching_help(host, bench, stages):
+    """The CLI's help about stages, reset and hand-in."""
+    return (f"Doing the TP (stages of this class: {', '.join(s.name for s in stages)}):\n"
+            f"  mininet> reset {host}          {host.upper()} back to its stage: what changed "
+            f"there since is gone\n"
+            f"  mininet> reset {host} {stages[0].name}    {host.upper()} at another stage\n"
+            f"  mininet> handin {bench}         bench {bench}'s work since its stage: an archive "
+            f"under results/\n\n")
 
 
 # ---- the running parts ------------------------------------------------------------------
@@ -477,7 +490,8 @@ class LabCLI(CLI):
         self.views = LiveViews(lab, results, environ, say=lambda line: output(line + "\n"))
         bench = lab.model.benches[-1]
         server = lab.model.server(bench)
-        self.helpStr = CLI.helpStr + live_help(server.name, server.interfaces[0].name)
+        self.helpStr = (CLI.helpStr + live_help(server.name, server.interfaces[0].name)
+                        + teaching_help(server.name, bench, lab.model.stages))
         super().__init__(lab.net, **kwargs)
 
     def run(self):
@@ -489,6 +503,18 @@ class LabCLI(CLI):
     def close(self):
         """Stop every program the CLI's commands started."""
         self.views.stop_all()
+
+    @_one_line
+    def do_reset(self, line):
+        """Put HOST back at its stage (or at STAGE), daemons restarted: what changed there
+           since is gone. Usage: reset HOST [STAGE]"""
+        teaching.reset(self.lab, line.split(), say=lambda text: output(text + "\n"))
+
+    @_one_line
+    def do_handin(self, line):
+        """Write what changed on bench BENCH's machines since their stage, and the
+           commands typed there, into an archive under results/. Usage: handin BENCH"""
+        teaching.handin(self.lab, line.split(), say=lambda text: output(text + "\n"))
 
     @_one_line
     def do_xterm(self, line):

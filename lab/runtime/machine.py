@@ -9,6 +9,7 @@ Inside its own mount and UTS namespaces, an emulated host gets:
     machine's own are never seen);
   - private, empty /run and /tmp (tmpfs);
   - a policy-rc.d of its own: maintainer scripts may restart its daemons;
+  - the machine's other files, and the kernel's settings but its network's, read-only;
   - its own hostname, /etc/hostname and /etc/hosts.
 `useradd`, `chfn`, edits of /etc/aliases, mail spools: all stay in that host.
 
@@ -85,11 +86,29 @@ def private_views_script(name, host_dir):
     lines.append(f"mkdir -p {host_dir} && mount --move /tmp/.layers {host_dir} && rmdir /tmp/.layers")
     lines.append("mkdir -p /run/lock /run/user")
     lines += POLICY_RC_D
+    lines += read_only_machine(host_dir)
     lines.append(f"hostname {name}")
     lines.append(f"echo {name} > /etc/hostname")
     lines.append("rm -f /etc/hosts")
     lines.append(f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts")
     return "\n".join(lines) + "\n"
+
+
+def read_only_machine(host_dir):
+    """The machine's own files are read-only in the host (`rm -rf /usr/*` or `rm /dev/null`
+    typed there change nothing), and so are the kernel's settings but those of the host's
+    own network (`echo 1 > /proc/sys/net/ipv4/ip_forward` works); /dev/shm is the host's."""
+    writable = "|".join(["/etc", "/var", "/root", "/home", "/run", "/run/*", "/tmp", "/proc",
+                         "/proc/*", "/dev/pts", "/dev/shm", "/dev/mqueue", f"{host_dir}*"])
+    return [f"mount -t tmpfs -o mode=1777,size=64m tmpfs /dev/shm",
+            "for point in $(awk '{print $5}' /proc/self/mountinfo | sort -u); do",
+            f"  case $point in {writable}) ;; *) mount -o remount,bind,ro $point 2>/dev/null || true ;; esac",
+            "done",
+            "if [ -d /proc/sys/kernel ]; then mount --bind /proc/sys /proc/sys && "
+            "mount -o remount,bind,ro /proc/sys && mount --bind /proc/sys/net /proc/sys/net && "
+            "mount -o remount,bind,rw /proc/sys/net; fi",
+            "if [ -e /proc/sysrq-trigger ]; then mount --bind /proc/sysrq-trigger "
+            "/proc/sysrq-trigger && mount -o remount,bind,ro /proc/sysrq-trigger; fi"]
 
 
 def seal_script(host_dir):
