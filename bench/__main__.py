@@ -12,6 +12,9 @@
        through the lab, next to two bare Postfix instances joined by one veth
     5. DNS: dnsperf from the last bench's seat to the instructor through the lab, next to
        the same named on loopback
+    6. teaching: the seed class with its last bench at the first stage (what students
+       receive) next to done; `reset` of a server and of a seat (medians), and of a server
+       to the first stage and back
 
 Every name and address comes from the class model. Prints a table and writes
 results/bench.json. Every run stops by itself.
@@ -116,6 +119,15 @@ def traffic(measured):
             "dns_ratio": lab["dns_lab"]["qps"] / lab["dns_loopback"]["qps"]}
 
 
+def teaching(measured):
+    first = measured.model.stages[0].name
+    runs = [probe("lab", *measured.options, "--stage", first) for _ in range(3)]
+    resets = probe("reset", *measured.options)["reset"]
+    return {"first_stage": first, "stage_ready_s": statistics.median(r["ready"] for r in runs),
+            "stage_runs": runs, "reset_runs": resets,
+            **{f"reset_{kind}_s": statistics.median(times) for kind, times in resets.items()}}
+
+
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
@@ -140,6 +152,14 @@ def table(results):
                  "linear"))
     rows.append(("mail, smtp-source 1,000 msgs", f"{net['mail_lab_per_s']:.0f} msg/s",
                  f"direct {net['mail_direct_per_s']:.0f} msg/s", f"x{net['mail_ratio']:.2f}", ">= x0.8"))
+    teach = results["teaching"]
+    rows.append((f"seed class ready, last bench at stage {teach['first_stage']}",
+                 f"{teach['stage_ready_s']:.2f} s", f"done {seed['lab_ready_s']:.2f} s", "",
+                 "< 3 s"))
+    rows.append(("reset: server / seat (median of 9)", f"{teach['reset_server_s']:.2f} s",
+                 f"seat {teach['reset_seat_s']:.2f} s", "", "< 0.5 s"))
+    rows.append(("reset server to first stage / back to done", f"{teach['reset_to_first_stage_s']:.2f} s",
+                 f"done {teach['reset_to_last_stage_s']:.2f} s", "", ""))
     rows.append(("DNS, dnsperf", f"{net['dns_lab']['qps']:.0f} q/s",
                  f"loopback {net['dns_loopback']['qps']:.0f} q/s", f"x{net['dns_ratio']:.2f}",
                  f">= x0.8, lost {int(net['dns_lab']['lost'])}"))
@@ -164,7 +184,7 @@ def main(argv=None):
 def measure(measured):
     results = {"machine": machine(), "class": measured.model.source}
     for name, step in (("seed_class", seed_class), ("mx_delivery", mx_delivery),
-                       ("scaling", scaling), ("traffic", traffic)):
+                       ("scaling", scaling), ("traffic", traffic), ("teaching", teaching)):
         print(f"bench: {name} ...", flush=True)
         results[name] = step(measured)
     out = REPO / "results" / "bench.json"

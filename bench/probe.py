@@ -2,8 +2,10 @@
 
     python3 -m bench.probe KIND [--class FILE] [--benches B] [--no-part2]
 
-    lab        build the class (the class file's benches, or --benches); print "ready",
-               then "memory MiB" and "teardown s"
+    lab        build the class (the class file's benches, or --benches; --stage: the last
+               bench at that stage); print "ready", then "memory MiB" and "teardown s"
+    reset      the class done; `reset` of the last bench's server and seat, 9 times each,
+               then of the server to the first stage and back; one JSON line
     raw        the raw baseline (bench/raw.py) of the same class, same lines
     traffic    the class: smtp-source from the last bench's server to its neighbour's mail
                domain, and dnsperf from its seat to the instructor and on the instructor to
@@ -26,7 +28,7 @@ import time
 from lab.base.errors import UsageError
 from lab.base.processes import become_subreaper
 from lab.command.compose import build_lab, enter_runtime, guarded
-from lab.command.options import add_class_options, class_from
+from lab.command.options import add_class_options, add_stage_options, class_from, plan_from
 from lab.command.parsing import OneLineParser
 from topologies.model import ClassFileError
 
@@ -82,9 +84,24 @@ def measure(start, stop):
     say(f"teardown {time.monotonic() - began:.3f}")
 
 
-def lab_run(model):
-    lab = build_lab(model, say=lambda _line: None)
+def lab_run(model, plan=None):
+    lab = build_lab(model, say=lambda _line: None, plan=plan)
     measure(lab.start, lab.stop)
+
+
+def reset_run(model, _plan=None, repeats=9):
+    bench = model.benches[-1]
+    server, seat = model.server(bench).name, model.seat(bench).name
+    first, last = model.stages[0].name, model.stages[-1].name
+    with build_lab(model, say=lambda _line: None) as lab:
+        lab.cmd(server, "touch /etc/student-file")
+        times = {"server": [lab.reset(server) for _ in range(repeats)],
+                 "seat": [lab.reset(seat) for _ in range(repeats)],
+                 "to_first_stage": [], "to_last_stage": []}
+        for _ in range(3):
+            times["to_first_stage"].append(lab.reset(server, first))
+            times["to_last_stage"].append(lab.reset(server, last))
+    say(json.dumps({"reset": times}))
 
 
 def raw_run(model):
@@ -164,26 +181,32 @@ def timed(action):
     return time.monotonic() - began
 
 
-RUNS = {"lab": lab_run, "raw": raw_run, "traffic": traffic, "rawmail": raw_mail}
+RUNS = {"lab": lab_run, "raw": raw_run, "traffic": traffic, "rawmail": raw_mail,
+        "reset": reset_run}
 
 
 def main(argv=None):
     parser = OneLineParser(prog="bench.probe", description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=tuple(RUNS))
     add_class_options(parser)
+    add_stage_options(parser)
     args = parser.parse_args(argv)
     try:
         model, _overrides = class_from(args)
+        plan = plan_from(args, model) if args.stage else None
     except (ClassFileError, UsageError) as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
     enter_runtime(parser.prog)
-    return guarded(parser.prog, lambda: _probe(args.kind, model))
+    return guarded(parser.prog, lambda: _probe(args.kind, model, plan))
 
 
-def _probe(kind, model):
+def _probe(kind, model, plan):
     become_subreaper()
-    RUNS[kind](model)
+    if kind in ("lab", "reset"):
+        RUNS[kind](model, plan)
+    else:
+        RUNS[kind](model)
     return 0
 
 

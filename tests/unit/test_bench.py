@@ -80,6 +80,10 @@ def test_the_table_names_the_seed_class_and_counts_hosts():
                            "first_10_per_bench": 0.4, "last_10_per_bench": 0.4},
                "traffic": {"mail_lab_per_s": 400, "mail_direct_per_s": 500, "mail_ratio": 0.8,
                            "dns_lab": {"qps": 8, "lost": 0}, "dns_loopback": {"qps": 10},
-                           "dns_ratio": 0.8}}
+                           "dns_ratio": 0.8},
+               "teaching": {"first_stage": "start", "stage_ready_s": 1.8, "reset_server_s": 0.24,
+                            "reset_seat_s": 0.05, "reset_to_first_stage_s": 0.25,
+                            "reset_to_last_stage_s": 0.55}}
     text = table(results)
+    assert "last bench at stage start" in text and "0.24 s" in text
     assert "seed class ready (53-54)" in text and "30 benches (91 hosts)" in text
