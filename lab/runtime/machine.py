@@ -1,7 +1,7 @@
 """What turns a Mininet namespace into a small machine (pure text, testable without root).
 
 Inside its own mount and UTS namespaces, an emulated host gets:
-  - copy-on-write /etc, /var, /root and /home (overlayfs) in two layers, both in the
+  - copy-on-write /etc, /var, /usr, /root and /home (overlayfs) in two layers, both in the
     lab's run dir: the stage's (what the lab wrote: topologies/stages.py) and above it
     the student's (what changed since). While the host is built, the stage layer is the
     upper one; `seal` puts the student's on top. A student's work is exactly that layer:
@@ -32,7 +32,9 @@ SETTLED = 2  # seconds: Postfix re-reads main.cf, 0.3 s at a time, while it is y
 
 # each copy-on-write view, and what lies under it: the machine's /etc and /var; nothing
 # for /root and /home
-OVERLAID = {"etc": "/etc", "var": "/var", "root": "EMPTY", "home": "EMPTY"}
+OVERLAID = {"etc": "/etc", "var": "/var", "usr": "/usr", "root": "EMPTY", "home": "EMPTY"}
+LAZY = ("usr", "root", "home")  # in use by the script that unmounts them (its sh and libc),
+                                # or by the host's shell (its cwd): detached, then gone
 TMPFS_MODES = {"/run": "0755", "/tmp": "1777"}
 MODES = {"root": "0700", "home": "0755"}
 KILL_ALL = "kill -KILL -1 2>/dev/null; true"  # in a PID namespace: all of it but PID 1
@@ -41,9 +43,9 @@ SHELL_TO_HOME = "kill -USR1 1"  # the host's shell traps it: cd /root (lab/runti
 # Maintainer scripts (`dpkg-reconfigure postfix`, apt) restart the host's own daemons, on
 # this machine (whose /usr/sbin/policy-rc.d refuses every start) as on a fresh Debian
 # (which has none): the host gets a policy-rc.d of its own that allows them.
-POLICY_RC_D = ["printf '#!/bin/sh\\n# this host allows its daemons to start\\nexit 0\\n' > /run/policy-rc.d",
-               "chmod 755 /run/policy-rc.d",
-               "if [ -e /usr/sbin/policy-rc.d ]; then mount --bind /run/policy-rc.d /usr/sbin/policy-rc.d; fi"]
+POLICY_RC_D = ["printf '#!/bin/sh\\n# this host allows its daemons to start\\nexit 0\\n' "
+               "> /usr/sbin/policy-rc.d",  # in the host's own /usr (copy-on-write)
+               "chmod 755 /usr/sbin/policy-rc.d"]
 
 
 def _run_top(host_dir):
@@ -73,8 +75,7 @@ def _mounts(host_dir, sealed):
 
 
 def _unmounts():
-    # /root lazily: the host's shell may still stand in it (it goes home on SHELL_TO_HOME)
-    return [f"umount {'-l ' if top in ('root', 'home') else ''}/{top}" for top in OVERLAID]
+    return [f"umount {'-l ' if top in LAZY else ''}/{top}" for top in OVERLAID]
 
 
 def private_views_script(name, host_dir):
@@ -95,10 +96,10 @@ def private_views_script(name, host_dir):
 
 
 def read_only_machine(host_dir):
-    """The machine's own files are read-only in the host (`rm -rf /usr/*` or `rm /dev/null`
-    typed there change nothing), and so are the kernel's settings but those of the host's
+    """The machine's other files are read-only in the host (`rm /dev/null` typed there
+    changes nothing; /usr is copy-on-write, for dpkg's maintainer scripts), and so are the kernel's settings but those of the host's
     own network (`echo 1 > /proc/sys/net/ipv4/ip_forward` works); /dev/shm is the host's."""
-    writable = "|".join(["/etc", "/var", "/root", "/home", "/run", "/run/*", "/tmp", "/proc",
+    writable = "|".join(["/etc", "/var", "/usr", "/root", "/home", "/run", "/run/*", "/tmp", "/proc",
                          "/proc/*", "/dev/pts", "/dev/shm", "/dev/mqueue", f"{host_dir}*"])
     return [f"mount -t tmpfs -o mode=1777,size=64m tmpfs /dev/shm",
             "for point in $(awk '{print $5}' /proc/self/mountinfo | sort -u); do",
@@ -121,7 +122,7 @@ def reset_script(host_dir, rebuild=False):
     kept = _run_top(host_dir)
     lines = (["set -e"] + _unmounts()
              + [f"cd {host_dir} && rm -rf {layers} && cd /"]
-             + ["find /tmp /run -mindepth 1 -maxdepth 1 ! -path /run/policy-rc.d "
+             + ["find /tmp /run -mindepth 1 -maxdepth 1 "
                 f"! -path {kept} -exec rm -rf {{}} +",
                 "mkdir -p /run/lock /run/user"]
              + _mounts(host_dir, sealed=not rebuild)
