@@ -1,4 +1,4 @@
-"""Imports point down: topologies <- services <- lab.runtime <- scenarios, bench <- command line.
+"""Imports point down: topologies <- services <- lab.runtime <- checks, scenarios, bench <- command line.
 
 Every import of every module (at the top or inside a function) is read with `ast`; a module
 may import only from the layers below its own.
@@ -10,21 +10,23 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("topologies", "services", "lab", "scenarios", "evidence", "bench")
+PACKAGES = ("topologies", "services", "lab", "scenarios", "evidence", "bench", "checks")
 
 # a module (by prefix) -> the prefixes it must never import
 FORBIDDEN = {
-    "topologies": ("lab", "services", "scenarios", "evidence", "bench", "mininet.net",
+    "topologies": ("lab", "services", "scenarios", "evidence", "bench", "checks", "mininet.net",
                    "mininet.node", "mininet.nodelib", "mininet.link", "mininet.cli"),
     "lab.base": ("lab.runtime", "lab.command", "topologies", "services", "scenarios", "evidence",
-                 "bench", "mininet"),
-    "services": ("lab.runtime", "lab.command", "scenarios", "evidence", "bench", "mininet"),
-    "lab.runtime": ("lab.command", "services", "scenarios", "evidence", "bench"),
+                 "bench", "checks", "mininet"),
+    "services": ("lab.runtime", "lab.command", "scenarios", "evidence", "bench", "checks", "mininet"),
+    "lab.runtime": ("lab.command", "services", "scenarios", "evidence", "bench", "checks"),
     "evidence": ("lab.runtime", "lab.command", "scenarios", "bench"),
     "lab.command.compose": ("scenarios", "bench", "evidence"),
     "lab.command.options": ("scenarios", "bench", "evidence"),
     "scenarios": ("lab.command.cli", "bench"),
     "bench": ("lab.command.cli", "scenarios"),
+    # the teaching checks (lint): pure, over the model and the services' renderings
+    "checks": ("lab.command", "scenarios", "bench", "mininet"),
 }
 
 

@@ -14,7 +14,7 @@ from topologies.classfile import CLASSES, ClassFile
 from topologies.model import classroom
 
 REPO = Path(__file__).resolve().parents[2]
-SCANNED = ("lab", "services", "scenarios", "evidence", "bench")
+SCANNED = ("lab", "services", "scenarios", "evidence", "bench", "checks")
 CLASS_FILES = (CLASSES / "iut.toml", CLASSES / "campus.toml")
 
 QUAD = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
@@ -81,11 +81,11 @@ class Literals:
 
 
 def scanned_files(root=REPO):
-    """Every .py file and every template under the scanned folders."""
+    """Every .py file, every template and every message catalog (.po) under the scanned folders."""
     for top in SCANNED:
         for path in sorted((root / top).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and (
-                    path.suffix == ".py" or "templates" in path.relative_to(root).parts):
+                    path.suffix in (".py", ".po") or "templates" in path.relative_to(root).parts):
                 yield path
 
 
