@@ -30,6 +30,10 @@ class Stage:
     does: tuple = ()
     index: int = 0
 
+    def says_for(self, bench):
+        """What the stage holds, for one bench ("{n}" in the class file is its number)."""
+        return self.says.replace("{n}", str(bench)) if bench is not None else self.says
+
 
 def read_stages(spec):
     tables = spec.file.stages()

@@ -119,5 +119,10 @@ def _run(model, overrides, plan=None, handin=None):
         seat, server = model.seat(bench), model.server(bench)
         print(f"*** The class is ready ({lab.plan.summary()}). Try: {seat.name} ping -c 3 "
               f"{server.interfaces[1].ip}   (type 'help', 'exit' to stop)")
+        if lab.plan.stage != model.stages[-1]:
+            benches = ", ".join(str(b) for b in lab.plan.benches)
+            said = lab.plan.stage.says_for(lab.plan.benches[0] if len(lab.plan.benches) == 1 else None)
+            print(f"*** Bench {benches}, stage {lab.plan.stage.name}: {said}. "
+                  f"Your work: reset HOST puts a host back, handin BENCH hands it in.")
         LabCLI(lab)
     return 0

@@ -117,8 +117,19 @@ def shell_argv(host, pid):
     changes directory once inside (nsenter's --wd=/root would open the machine's /root)."""
     prompt = f"root@{host.upper()}:\\w# "
     history = [f"{key}={value}" for key, value in HISTORY.items()]  # the hand-in's
-    return NSENTER + ["-t", str(pid), "--", "env", "-C", "/root", f"PS1={prompt}",
-                      "HOME=/root", *history, "bash", "--norc", "-i"]
+    return NSENTER + ["-t", str(pid), "--", "env", "-i", "-C", "/root", *login_environment(),
+                      f"PS1={prompt}", "HOME=/root", "USER=root", "LOGNAME=root", *history,
+                      "bash", "--norc", "-i"]
+
+
+def login_environment(environ=None):
+    """What a login on the host keeps of the caller's environment: the terminal and the
+    language; nothing else (not a DEBIAN_FRONTEND=noninteractive that would hide
+    dpkg-reconfigure's questions, nor the machine's paths)."""
+    environ = os.environ if environ is None else environ
+    kept = [f"{k}={v}" for k, v in environ.items() if k in ("TERM", "LANG", "COLORTERM")
+            or k.startswith("LC_")]
+    return kept + ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
 
 
 def xterm_argv(host, pid):
@@ -198,12 +209,12 @@ def live_help(host, interface):
 
 def teaching_help(host, bench, stages):
     """The CLI's help about stages, reset and hand-in."""
+    rows = [(f"reset {host}", f"{host.upper()} back to its stage: what changed there since is gone"),
+            (f"reset {host} {stages[0].name}", f"{host.upper()} at another stage"),
+            (f"handin {bench}", f"bench {bench}'s work since its stage: an archive under results/")]
+    width = max(len(command) for command, _ in rows) + 2
     return (f"Doing the TP (stages of this class: {', '.join(s.name for s in stages)}):\n"
-            f"  mininet> reset {host}          {host.upper()} back to its stage: what changed "
-            f"there since is gone\n"
-            f"  mininet> reset {host} {stages[0].name}    {host.upper()} at another stage\n"
-            f"  mininet> handin {bench}         bench {bench}'s work since its stage: an archive "
-            f"under results/\n\n")
+            + "".join(f"  mininet> {command:<{width}}{what}\n" for command, what in rows) + "\n")
 
 
 # ---- the running parts ------------------------------------------------------------------

@@ -24,8 +24,8 @@ def reset(lab, words, say=print):
         raise UsageError(f"reset: {error.args[0]}") from None
     from topologies.stages import StagePlan
     at = StagePlan.from_state(lab.model, lab.rundir.read_state()).stage_of(lab.model.host(name))
-    say(f"*** {name} is back at stage {at.name} ({at.says or 'as the class file says'}): "
-        f"{took:.2f} s")
+    said = at.says_for(lab.model.host(name).bench) or "as the class file says"
+    say(f"*** {name} is back at stage {at.name} ({said}): {took:.2f} s")
     return took
 
 

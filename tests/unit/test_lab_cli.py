@@ -10,7 +10,8 @@ import pytest
 
 from lab.base.errors import UsageError
 from lab.base.processes import NSENTER, is_running, record_process
-from lab.command.lab_cli import (Target, capture_path, dumpcap_complaint, live_help, over_tcp,
+from lab.command.lab_cli import (Target, capture_path, dumpcap_complaint, live_help, login_environment,
+                                 over_tcp,
                                  parse_hosts, parse_target, program_of, shell_argv,
                                  window_titles, wireshark_argvs, wireshark_title, xterm_argv)
 from lab.runtime import cleanup
@@ -96,9 +97,16 @@ def test_the_xterm_runs_on_the_machine_and_its_shell_is_make_shells():
     shell = argv[6:]
     assert shell == shell_argv(HOST, 4242)
     assert shell[:len(NSENTER)] == NSENTER and set("nmup") <= {w[1] for w in NSENTER[1:]}
-    assert shell[len(NSENTER):len(NSENTER) + 6] == ["-t", "4242", "--", "env", "-C", "/root"]
+    assert shell[len(NSENTER):len(NSENTER) + 7] == ["-t", "4242", "--", "env", "-i", "-C", "/root"]
     assert not [word for word in shell if word.startswith(("--wd", "-w"))]  # the machine's /root
     assert f"PS1=root@{HOST.upper()}:\\w# " in shell and shell[-3:] == ["bash", "--norc", "-i"]
+
+
+def test_a_login_keeps_the_terminal_and_language_but_not_the_callers_frontend():
+    kept = login_environment({"TERM": "xterm-256color", "LANG": "fr_FR.UTF-8",
+                              "DEBIAN_FRONTEND": "noninteractive", "PATH": "/opt/py/bin"})
+    assert "TERM=xterm-256color" in kept and "LANG=fr_FR.UTF-8" in kept
+    assert not [word for word in kept if "DEBIAN_FRONTEND" in word or "/opt/py" in word]
 
 
 def test_the_shell_prompt_is_root_at_the_host_in_its_home(tmp_path):
