@@ -11,7 +11,7 @@ LAB_ARGS := $(if $(CLASS),--class "$(CLASS)") $(if $(BENCHES),--benches "$(BENCH
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(BENCH),--bench "$(BENCH)") $(if $(HANDIN),--handin "$(HANDIN)")
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin
+.PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin report
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
+	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT=8000)"
 	@echo "sudo make bench   the benchmark: a table, and results/bench.json (a few minutes)"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
@@ -67,6 +68,10 @@ bench: deps
 
 picture:
 	@$(PYTHON) -m lab picture $(LAB_ARGS)
+
+# The class view: results/ (or RESULTS=) over http.server on 127.0.0.1, a free port (or PORT=)
+report:
+	@$(PYTHON) -m checks.report --serve $(if $(PORT),--port "$(PORT)") "$(or $(RESULTS),results)"
 
 clean:
 	@$(PYTHON) -m lab clean
