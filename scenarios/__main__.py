@@ -43,6 +43,8 @@ def main(argv):
 
 def _run(name, options):
     module = importlib.import_module(f"scenarios.{name}")
+    if hasattr(module, "default_options"):  # a scenario's own defaults (tp_by_hand: its stage)
+        options = module.default_options(options)
     return run_scenario(str(FOLDER / f"{name}.py"), module.TITLE, module.sections, options)
 
 
