@@ -12,6 +12,7 @@ STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(BENCH),--bench "$(BENCH)"
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin report
+.PHONY: classroom
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
@@ -27,6 +28,7 @@ help:
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
 	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT=8000)"
+	@echo "sudo make classroom   the class and its web pages: a terminal a host for each bench (LISTEN=127.0.0.1:8054)"
 	@echo "sudo make bench   the benchmark: a table, and results/bench.json (a few minutes)"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
@@ -72,6 +74,11 @@ picture:
 # The class view: results/ (or RESULTS=) over http.server on 127.0.0.1, a free port (or PORT=)
 report:
 	@$(PYTHON) -m checks.report --serve $(if $(PORT),--port "$(PORT)") "$(or $(RESULTS),results)"
+
+# The classroom in the browser: the class (CLASS, BENCHES, STAGE, BENCH as for make lab) and
+# its web server in one process; LISTEN=ADDRESS:PORT (default 127.0.0.1:8054, this machine only)
+classroom: deps
+	@$(PYTHON) -m classroom $(LAB_ARGS) $(STAGE_ARGS) $(if $(LISTEN),--listen "$(LISTEN)")
 
 clean:
 	@$(PYTHON) -m lab clean

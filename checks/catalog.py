@@ -1,6 +1,7 @@
 """The messages of checks/ and their catalogs: what the code says, what the .po files hold.
 
-    used_msgids(folder)    {msgid: [file:line]} of every _("...") call in checks/*.py, read
+    used_msgids(folder)    {msgid: [file:line]} of every _("...") call in checks/*.py and
+                           classroom/*.py (or in folder's), read
                            with ast; NotLiteral names a _() whose message is no plain string
     catalog(lang)          {msgid: msgstr} of locale/<lang>/LC_MESSAGES/classlab.po
     problems(lang)         what is wrong with that catalog: a used message missing or left
@@ -21,6 +22,8 @@ from pathlib import Path
 from checks.i18n import LANGUAGES, po_path, read_po
 
 FOLDER = Path(__file__).resolve().parent
+# the classroom's pages (classroom/) speak through the same catalogs
+FOLDERS = (FOLDER, FOLDER.parent / "classroom")
 FIELD = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
 
@@ -28,9 +31,11 @@ class NotLiteral(ValueError):
     pass
 
 
-def used_msgids(folder=FOLDER):
+def used_msgids(folder=None):
     used = {}
-    for path in sorted(folder.rglob("*.py")):
+    tops = (folder,) if folder else FOLDERS
+    paths = [path for top in tops for path in sorted(Path(top).rglob("*.py"))]
+    for path in paths:
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":

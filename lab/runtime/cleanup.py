@@ -54,6 +54,8 @@ def _stop_recorded(state):
     records = [ProcessRecord(**entry) for entry in state.get("processes", [])]
     # the programs the CLI's xterm, wireshark and capture started (lab/command/lab_cli.py)
     records += [ProcessRecord(**entry) for entry in state.get("views", [])]
+    # the shells of the classroom's web terminals (classroom/terminals.py)
+    records += [ProcessRecord(**entry) for entry in state.get("terminals", [])]
     records += [ProcessRecord(**entry) for entry in state.get("shells", [])]
     for record in records:
         if is_running(record):

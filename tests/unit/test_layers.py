@@ -1,4 +1,5 @@
-"""Imports point down: topologies <- services <- lab.runtime <- checks, scenarios, bench <- command line.
+"""Imports point down: topologies <- services <- lab.runtime <- checks, scenarios, bench <- command line
+(lab.command, and classroom: the web pages of `make classroom`).
 
 Every import of every module (at the top or inside a function) is read with `ast`; a module
 may import only from the layers below its own.
@@ -10,23 +11,30 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("topologies", "services", "lab", "scenarios", "evidence", "bench", "checks")
+PACKAGES = ("topologies", "services", "lab", "scenarios", "evidence", "bench", "checks",
+            "classroom")
 
 # a module (by prefix) -> the prefixes it must never import
 FORBIDDEN = {
-    "topologies": ("lab", "services", "scenarios", "evidence", "bench", "checks", "mininet.net",
+    "topologies": ("lab", "services", "scenarios", "evidence", "bench", "checks", "classroom",
+                   "mininet.net",
                    "mininet.node", "mininet.nodelib", "mininet.link", "mininet.cli"),
     "lab.base": ("lab.runtime", "lab.command", "topologies", "services", "scenarios", "evidence",
-                 "bench", "checks", "mininet"),
-    "services": ("lab.runtime", "lab.command", "scenarios", "evidence", "bench", "checks", "mininet"),
-    "lab.runtime": ("lab.command", "services", "scenarios", "evidence", "bench", "checks"),
-    "evidence": ("lab.runtime", "lab.command", "scenarios", "bench"),
+                 "bench", "checks", "mininet", "classroom"),
+    "services": ("lab.runtime", "lab.command", "scenarios", "evidence", "bench", "checks", "mininet",
+                 "classroom"),
+    "lab.runtime": ("lab.command", "services", "scenarios", "evidence", "bench", "checks",
+                    "classroom"),
+    "evidence": ("lab.runtime", "lab.command", "scenarios", "bench", "classroom"),
+    "lab.command": ("classroom",),
     "lab.command.compose": ("scenarios", "bench", "evidence"),
     "lab.command.options": ("scenarios", "bench", "evidence"),
     "scenarios": ("lab.command.cli", "bench"),
     "bench": ("lab.command.cli", "scenarios"),
     # the teaching checks (lint): pure, over the model and the services' renderings
-    "checks": ("lab.command", "scenarios", "bench", "mininet"),
+    "checks": ("lab.command", "scenarios", "bench", "mininet", "classroom"),
+    # the classroom's web server: the command-line level, above lab.runtime and checks
+    "classroom": ("scenarios", "bench"),
 }
 
 

@@ -14,7 +14,7 @@ from topologies.classfile import CLASSES, ClassFile
 from topologies.model import classroom
 
 REPO = Path(__file__).resolve().parents[2]
-SCANNED = ("lab", "services", "scenarios", "evidence", "bench", "checks")
+SCANNED = ("lab", "services", "scenarios", "evidence", "bench", "checks", "classroom")
 CLASS_FILES = (CLASSES / "iut.toml", CLASSES / "campus.toml")
 
 QUAD = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)")

@@ -1,0 +1,104 @@
+"""The running lab as the classroom's server uses it (the server runs in the lab's process).
+
+    LabDoor(lab, results)   .model; .shell_argv(host) -> (argv, enters): `make shell`'s login
+                            shell inside the host (lab.command.lab_cli.shell_argv);
+                            .reset(host) -> what was done; .handin(bench) -> the archive's
+                            Path under results; .stage_of(bench) -> (name, what it holds);
+                            .save_terminals(records): the run dir's state "terminals", read
+                            by `make clean` (lab/runtime/cleanup.py) after a killed server
+                            .fence_hosts(): inside every host, hide what a student must not
+                            read (hiding_script)
+    DROPPED                 the capabilities a web terminal's shell goes without
+    fenced_argv(argv)       a shell_argv whose shell runs under setpriv without DROPPED
+    hiding_script(results)  results/ (codes, every bench's captures and hand-ins) and the
+                            machine's block devices hidden inside a host
+
+Why: a host's shell is root in the machine's user namespace. The machine's files are
+read-only in a host, but readable; with CAP_SYS_ADMIN a student could remount them
+read-write, or unmount the host's /proc and /run to reach the machine's. The web terminals
+run without CAP_SYS_ADMIN (and the other capabilities that reach beyond the host), and each
+host's view of results/ and of the disks is covered before the first student logs in.
+"""
+
+import shlex
+import threading
+
+from checks.findings import _
+from classroom.fence import Refused
+from lab.base.errors import LabError
+from lab.command import teaching
+from lab.command.lab_cli import shell_argv
+from lab.runtime.attach import operation
+from lab.runtime.handin import write_handin
+from topologies.stages import StagePlan
+
+
+DROPPED = ("sys_admin", "sys_module", "sys_rawio", "sys_ptrace", "mknod", "sys_time",
+           "syslog", "mac_admin", "mac_override", "bpf", "perfmon", "audit_control",
+           "sys_resource", "lease", "linux_immutable", "wake_alarm", "block_suspend")
+BLOCK_DEVICES = ("/dev/vd*", "/dev/sd*", "/dev/hd*", "/dev/xvd*", "/dev/nvme*", "/dev/zram*",
+                 "/dev/loop*", "/dev/mmcblk*", "/dev/dm-*", "/dev/md*", "/dev/mem", "/dev/kmem",
+                 "/dev/port", "/dev/mapper")
+
+
+def fenced_argv(argv):
+    at = argv.index("--") + 1
+    drop = ",".join(f"-{name}" for name in DROPPED)
+    return argv[:at] + ["setpriv", "--bounding-set", drop, "--"] + argv[at:]
+
+
+def hiding_script(results):
+    folder = shlex.quote(str(results))
+    return "\n".join([
+        f"mount -t tmpfs -o ro,size=4k,mode=0555 classroom-hidden {folder}",
+        f"for device in {' '.join(BLOCK_DEVICES)}; do",
+        '  [ -e "$device" ] && mount --bind /dev/null "$device" 2>/dev/null || true',
+        "done"]) + "\n"
+
+
+class LabDoor:
+
+    def __init__(self, lab, results="results"):
+        self.lab, self.model, self.results = lab, lab.model, results
+        self._state = threading.Lock()
+
+    def shell_argv(self, name):
+        host = self.lab.host(name)
+        if host.shell is None or host.shell.poll() is not None:
+            raise Refused(503, f"{name} has stopped (its PID 1 ended)",
+                          _("This machine has stopped (reboot or halt in it)."))
+        return fenced_argv(shell_argv(name, host.pid)), True
+
+    def fence_hosts(self):
+        from pathlib import Path
+        results = Path(self.results).resolve()
+        results.mkdir(parents=True, exist_ok=True)
+        for host in self.lab.net.hosts:
+            if callable(getattr(host, "run_script", None)):
+                host.run_script(hiding_script(results), "hiding results/ and the disks")
+
+    def reset(self, name):
+        said = []
+        try:
+            teaching.reset(self.lab, [name], say=said.append)
+        except LabError as error:
+            raise Refused(500, f"reset of {name} failed: {error}",
+                          _("It failed: {reason}", reason=str(error))) from None
+        return said[-1].removeprefix("*** ") if said else ""
+
+    def handin(self, bench):
+        try:
+            with operation(self.lab.rundir):
+                return write_handin(self.lab, bench, folder=self.results)
+        except LabError as error:
+            raise Refused(500, f"hand-in of bench {bench} failed: {error}",
+                          _("It failed: {reason}", reason=str(error))) from None
+
+    def stage_of(self, bench):
+        plan = StagePlan.from_state(self.model, self.lab.rundir.read_state())
+        stage = plan.stage_of(self.model.server(bench))
+        return stage.name, stage.says_for(bench)
+
+    def save_terminals(self, records):
+        with self._state:
+            self.lab.rundir.update_state(terminals=records)

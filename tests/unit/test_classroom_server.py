@@ -1,0 +1,375 @@
+"""The classroom's web server in this process (aiohttp on 127.0.0.1, a free port), with a
+stand-in for the lab whose "hosts" are bash on a real PTY: logins, pages, terminals, and the
+hostile attempts of issue 14, each refused with its status, logged, leaking nothing, the
+server still serving the other bench afterwards. The same server on a real lab:
+tests/integration/test_classroom.py."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import time
+from pathlib import Path
+
+import aiohttp
+import yarl
+import pytest
+from aiohttp import WSMsgType
+from aiohttp.test_utils import TestServer
+
+from classroom.access import Access
+from classroom.server import MAX_BODY, MAX_FRAME, Classroom, Limits, make_app
+from tests.unit.class_view_fixture import bench_result, objectives_of
+from topologies.model import classroom
+from checks.results import ClassResult
+
+MODEL = classroom()
+LAST, FIRST = MODEL.benches[-1], MODEL.benches[0]
+MINE = MODEL.server(LAST).name
+THEIRS = MODEL.server(FIRST).name
+STAMP = "20261130-101010"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 5000.0
+
+    def __call__(self):
+        return self.now
+
+
+class FakeDoor:
+    """The lab's door, with bash in place of a host's shell."""
+
+    def __init__(self, model, results):
+        self.model, self.results = model, Path(results)
+        self.resets, self.saved = [], []
+
+    def shell_argv(self, host):
+        return ["bash", "--norc", "--noprofile", "-i"], False
+
+    def reset(self, host):
+        self.resets.append(host)
+        return f"{host} is back at stage start"
+
+    def handin(self, bench):
+        path = self.results / f"handin-{bench}-{STAMP}.tar.gz"
+        path.write_bytes(b"archive")
+        return path
+
+    def stage_of(self, bench):
+        return "start", "addresses only"
+
+    def save_terminals(self, records):
+        self.saved.append(records)
+
+
+class Room:
+    """The server, its codes, and a client a person (their own cookies)."""
+
+    def __init__(self, tmp_path, limits=None):
+        self.results = tmp_path
+        for host in (MINE, THEIRS):
+            (tmp_path / f"capture-{host}-{host}-eth0-{STAMP}.pcapng").write_bytes(b"pcap")
+        (tmp_path / f"handin-{FIRST}-{STAMP}.tar.gz").write_bytes(b"theirs")
+        self.clock = Clock()
+        self.access = Access(MODEL.benches)
+        self.room = Classroom(FakeDoor(MODEL, tmp_path), self.access, tmp_path, clock=self.clock,
+                              limits=limits)
+        self.server = TestServer(make_app(self.room), host="127.0.0.1")
+        self.clients = []
+
+    async def __aenter__(self):
+        await self.server.start_server()
+        self.origin = f"http://127.0.0.1:{self.server.port}"
+        return self
+
+    async def __aexit__(self, *_exc):
+        for client in self.clients:
+            await client.close()
+        await self.server.close()
+        self.room.close()
+
+    def url(self, path):
+        return f"{self.origin}{path}"
+
+    def client(self):
+        made = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.clients.append(made)
+        return made
+
+    async def login(self, code, client=None):
+        client = client or self.client()
+        async with client.post(self.url("/login"), data={"code": code},
+                               headers={"Origin": self.origin}, allow_redirects=False) as reply:
+            return client, reply.status, await reply.text()
+
+    async def post(self, client, path, data, origin=True):
+        headers = {"Origin": self.origin} if origin else {}
+        async with client.post(self.url(path), json=data, headers=headers) as reply:
+            return reply.status, await reply.text()
+
+    async def get(self, client, path):
+        async with client.get(self.url(path), allow_redirects=False) as reply:
+            return reply.status, await reply.read()
+
+    def secrets(self):
+        return list(self.access.codes.values()) + [self.access.instructor, str(self.results)]
+
+
+def run(test):
+    return asyncio.run(asyncio.wait_for(test, 60))
+
+
+async def type_and_read(ws, command, expect, seconds=10):
+    """Type a command in a terminal; the output once `expect` (a regex) shows."""
+    await ws.send_bytes(command.encode() + b"\r")
+    seen, deadline = b"", time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        message = await ws.receive(timeout=deadline - time.monotonic())
+        if message.type != WSMsgType.BINARY:
+            return seen.decode(errors="replace") + f" [{message.type.name} {message.data}]"
+        seen += message.data
+        if re.search(expect, seen.decode(errors="replace")):
+            return seen.decode(errors="replace")
+    return seen.decode(errors="replace")
+
+
+# --- what works -------------------------------------------------------------------------------
+
+def test_a_student_logs_in_and_types_in_a_terminal(tmp_path, caplog):
+    async def scenario():
+        async with Room(tmp_path) as room:
+            client, status, _page = await room.login(room.access.codes[LAST])
+            assert status == 303
+            cookie = next(c for c in client.cookie_jar if c.key == "classroom")
+            assert cookie["httponly"] and cookie["samesite"] == "Strict"
+            status, page = await room.get(client, "/bench")
+            assert status == 200 and f'data-host="{MINE}"'.encode() in page
+            assert f'data-host="{THEIRS}"'.encode() not in page
+            async with client.ws_connect(room.url(f"/terminal/{MINE}?cols=100&rows=30"),
+                                         origin=room.origin) as ws:
+                assert "42" in await type_and_read(ws, "echo $((40+2))", r"\b42\b")
+                assert "30 100" in await type_and_read(ws, "stty size", r"30 100")
+                await ws.send_str(json.dumps({"resize": [120, 40]}))
+                assert "40 120" in await type_and_read(ws, "stty size", r"40 120")
+                assert room.room.door.saved[-1]  # the shell's PID is in the run dir's state
+            status, text = await room.post(client, "/api/reset", {"host": MINE})
+            assert status == 200 and room.room.door.resets == [MINE]
+            status, text = await room.post(client, "/api/handin", {"bench": LAST})
+            assert status == 200 and json.loads(text)["name"] == f"handin-{LAST}-{STAMP}.tar.gz"
+            status, text = await room.get(client, "/api/state")
+            files = json.loads(text)["files"]
+            assert [f["name"] for f in files["handins"]] == [f"handin-{LAST}-{STAMP}.tar.gz"]
+            assert [f["owner"] for f in files["captures"]] == [MINE]
+            status, body = await room.get(
+                client, f"/files/capture/{MINE}/capture-{MINE}-{MINE}-eth0-{STAMP}.pcapng")
+            assert (status, body) == (200, b"pcap")
+            status, body = await room.get(client, f"/picture/{LAST}.svg")
+            assert status == 200 and b"<svg" in body
+        assert room.room.door.saved[-1] == []  # every terminal closed: no PID left recorded
+    run(scenario())
+
+
+def test_the_instructor_reaches_every_bench_and_rotates_codes(tmp_path):
+    async def scenario():
+        async with Room(tmp_path) as room:
+            boss, status, _ = await room.login(room.access.instructor)
+            assert status == 303
+            status, page = await room.get(boss, "/instructor")
+            assert status == 200 and f'data-host="{MODEL.instructor.name}"'.encode() in page
+            for host in (MODEL.instructor.name, THEIRS):
+                async with boss.ws_connect(room.url(f"/terminal/{host}"), origin=room.origin) as ws:
+                    assert "ok7" in await type_and_read(ws, "echo ok$((3+4))", "ok7")
+            status, _ = await room.get(boss, "/instructor/class-view")
+            assert status == 200
+            status, text = await room.get(boss, "/api/state")
+            assert json.loads(text)["stages"][str(LAST)] == "start"
+    run(scenario())
+
+
+def test_the_check_panel_opens_hints_one_at_a_time(tmp_path):
+    model = MODEL
+    objectives = objectives_of("en")
+    result = ClassResult("class", "iut.toml", "2026-11-30T10:00:00+01:00", "en", objectives,
+                         [bench_result(model, b, "mail", objectives, "en",
+                                       ("routing.forwarding", "forwarding-off") if b == LAST
+                                       else None) for b in model.benches])
+    (tmp_path / "class.json").write_text(result.to_json())
+
+    async def scenario():
+        async with Room(tmp_path) as room:
+            client, _status, _ = await room.login(room.access.codes[LAST])
+            status, text = await room.get(client, "/api/state")
+            panel = json.loads(text)["check"]
+            failing = next(o for o in panel["objectives"] if o["state"] == "FAIL")
+            assert failing["hints"] == [] and failing["more"]
+            status, text = await room.post(client, "/api/hint", {"objective": failing["id"]})
+            opened = next(o for o in json.loads(text)["check"]["objectives"]
+                          if o["id"] == failing["id"])
+            assert status == 200 and len(opened["hints"]) == 1
+            boss, _status, _ = await room.login(room.access.instructor)
+            status, page = await room.get(boss, "/instructor/class-view")
+            assert status == 200 and b"opened by the student" in page
+    run(scenario())
+
+
+# --- hostile attempts --------------------------------------------------------------------------
+
+def refused(caplog, status):
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"refused {status}")]
+
+
+def test_twenty_hostile_attempts_are_refused_logged_and_leak_nothing(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="classroom")
+
+    async def scenario():
+        async with Room(tmp_path, Limits(guesses_per_address=5, terminals_per_student=3,
+                                         openings_per_minute=100)) as room:
+            student, _s, _p = await room.login(room.access.codes[LAST])
+            other, _s, _p = await room.login(room.access.codes[FIRST])
+            outcomes = []
+
+            async def http(name, status, method, path, client=None, **options):
+                client = client or student
+                url = yarl.URL(room.url(path), encoded=True)  # sent as written: %2e stays
+                async with client.request(method, url, allow_redirects=False,
+                                          **options) as reply:
+                    body = await reply.text()
+                outcomes.append((name, status, reply.status, body))
+
+            async def ws(name, status, path, client=None, origin="default", **options):
+                client = client or student
+                origin = room.origin if origin == "default" else origin
+                headers = {"Origin": origin} if origin else {}
+                try:
+                    async with client.ws_connect(room.url(path), headers=headers, **options):
+                        got, body = 101, ""
+                except aiohttp.WSServerHandshakeError as error:
+                    got, body = error.status, error.message
+                outcomes.append((name, status, got, body))
+
+            post = {"headers": {"Origin": room.origin}}
+            capture = f"capture-{THEIRS}-{THEIRS}-eth0-{STAMP}.pcapng"
+            # another bench's host, the instructor's, one that does not exist
+            await ws("terminal of another bench's host", 403, f"/terminal/{THEIRS}")
+            await ws("terminal of the instructor's host", 403, f"/terminal/{MODEL.instructor.name}")
+            await ws("terminal of no host", 404, "/terminal/nosuchhost")
+            await http("capture of another bench's host", 403, "GET",
+                       f"/files/capture/{THEIRS}/{capture}")
+            await http("their capture under my host", 404, "GET",
+                       f"/files/capture/{MINE}/{capture}")
+            await http("another bench's hand-in", 403, "GET",
+                       f"/files/handin/{FIRST}/handin-{FIRST}-{STAMP}.tar.gz")
+            await http("another bench's picture", 403, "GET", f"/picture/{FIRST}.svg")
+            # path traversal
+            await http("traversal, encoded", 400, "GET", f"/files/capture/{MINE}/..%2e%2fclass.json")
+            await http("traversal, dotted name", 400, "GET", f"/files/capture/{MINE}/%2e%2e")
+            await http("traversal, hidden file", 400, "GET", f"/files/handin/{LAST}/.classroom")
+            await http("traversal in the host", 404, "GET", f"/files/capture/..%2f{MINE}/x.pcapng")
+            await http("a file kind that does not exist", 404, "GET", f"/files/etc/{LAST}/passwd")
+            # cookies
+            forged = room.client()
+            forged.cookie_jar.update_cookies({"classroom": "A" * 43})
+            await http("forged cookie, API", 401, "GET", "/api/state", forged)
+            await ws("forged cookie, terminal", 401, f"/terminal/{MINE}", forged)
+            late, _s, _p = await room.login(room.access.codes[LAST])
+            room.clock.now += 9 * 3600  # past the idle limit
+            await http("expired cookie", 401, "GET", "/api/state", late)
+            student, _s, _p = await room.login(room.access.codes[LAST])  # a fresh one
+            other, _s, _p = await room.login(room.access.codes[FIRST])
+            # a code replayed after rotation, and the old session
+            boss, _s, _p = await room.login(room.access.instructor)
+            old_code = room.access.codes[LAST]
+            await http("rotation", 200, "POST", "/api/rotate", boss, json={"bench": LAST}, **post)
+            replay, status, body = await room.login(old_code)
+            outcomes.append(("code replayed after rotation", 401, status, body))
+            await http("session of a rotated code", 401, "GET", "/api/state", student)
+            student, _s, _p = await room.login(room.access.codes[LAST])
+            # another origin
+            await ws("cross-origin websocket", 403, f"/terminal/{MINE}",
+                     origin="http://evil.example")
+            await ws("websocket without Origin", 403, f"/terminal/{MINE}", origin=None)
+            await http("cross-origin reset", 403, "POST", "/api/reset", json={"host": MINE},
+                       headers={"Origin": "http://evil.example"})
+            # the instructor's tools, other benches' tools
+            await http("student rotates a code", 403, "POST", "/api/rotate",
+                       json={"bench": FIRST}, **post)
+            await http("student opens the instructor page", 403, "GET", "/instructor")
+            await http("student opens the class view", 403, "GET", "/instructor/class-view")
+            await http("reset of another bench's host", 403, "POST", "/api/reset",
+                       json={"host": THEIRS}, **post)
+            await http("hand-in of another bench", 403, "POST", "/api/handin",
+                       json={"bench": FIRST}, **post)
+            await http("bad JSON", 400, "POST", "/api/reset", data=b"{not json",
+                       headers={"Origin": room.origin, "Content-Type": "application/json"})
+            await http("hint of no objective", 404, "POST", "/api/hint",
+                       json={"objective": "../../x"}, **post)
+            # sizes
+            await http("oversized body", 413, "POST", "/api/reset",
+                       data=b"x" * (MAX_BODY + 1),
+                       headers={"Origin": room.origin, "Content-Type": "application/json"})
+            async with student.ws_connect(room.url(f"/terminal/{MINE}"), origin=room.origin) as w:
+                await w.send_bytes(b"x" * (MAX_FRAME + 1))
+                message = await w.receive(timeout=10)
+                while message.type == WSMsgType.BINARY:
+                    message = await w.receive(timeout=10)
+                outcomes.append(("oversized frame", 1009, w.close_code, ""))
+            async with student.ws_connect(room.url(f"/terminal/{MINE}"), origin=room.origin) as w:
+                await w.send_str("not a resize")
+                message = await w.receive(timeout=10)
+                while message.type == WSMsgType.BINARY:
+                    message = await w.receive(timeout=10)
+                outcomes.append(("a control message that is no resize", 1003, w.close_code, ""))
+            # a flood of terminal openings: three open, the fourth refused
+            held = [await student.ws_connect(room.url(f"/terminal/{MINE}"), origin=room.origin)
+                    for _ in range(3)]
+            await ws("a fourth terminal at once", 429, f"/terminal/{MINE}")
+            for w in held:
+                await w.close()
+            # guessing codes: the replayed code above was the first wrong one from this address
+            guesser = room.client()
+            for number in range(4):
+                _c, status, body = await room.login(f"guess-{number}", guesser)
+                outcomes.append((f"wrong code {number + 1}", 401, status, body))
+            _c, status, body = await room.login(room.access.codes[LAST], guesser)
+            outcomes.append(("a right code after too many wrong ones", 429, status, body))
+
+            # every attempt refused with its status, leaking nothing
+            wrong = [(name, want, got) for name, want, got, _b in outcomes if want != got]
+            assert not wrong, wrong
+            hostile = [o for o in outcomes if o[1] != 200]
+            assert len(hostile) >= 20
+            for name, _want, _got, body in hostile:
+                assert not any(secret in body for secret in room.secrets()), name
+                assert "Traceback" not in body, name
+            for status in (400, 401, 403, 404, 413, 429):
+                assert refused(caplog, status), status
+            assert any("frame" in line for line in refused(caplog, 413))
+            assert "a wrong code" in " ".join(refused(caplog, 401))
+            # and the other bench is still served
+            status, _t = await room.get(other, "/api/state")
+            assert status == 200
+            async with other.ws_connect(room.url(f"/terminal/{THEIRS}"), origin=room.origin) as w:
+                assert "ok9" in await type_and_read(w, "echo ok$((4+5))", "ok9")
+    run(scenario())
+
+
+def test_a_flood_of_openings_is_limited_in_time(tmp_path):
+    async def scenario():
+        async with Room(tmp_path, Limits(openings_per_minute=4)) as room:
+            student, _s, _p = await room.login(room.access.codes[LAST])
+            statuses = []
+            for _ in range(6):
+                try:
+                    async with student.ws_connect(room.url(f"/terminal/{MINE}"),
+                                                  origin=room.origin):
+                        statuses.append(101)
+                except aiohttp.WSServerHandshakeError as error:
+                    statuses.append(error.status)
+            assert statuses == [101] * 4 + [429] * 2
+            room.clock.now += 61
+            async with student.ws_connect(room.url(f"/terminal/{MINE}"), origin=room.origin):
+                pass
+    run(scenario())
