@@ -50,9 +50,11 @@ def fenced_argv(argv):
 def hiding_script(results):
     folder = shlex.quote(str(results))
     return "\n".join([
-        f"mount -t tmpfs -o ro,size=4k,mode=0555 classroom-hidden {folder}",
+        "set -e",  # a folder the host sees but cannot cover stops the classroom
+        f"if [ -d {folder} ]; then mount -t tmpfs -o ro,size=4k,mode=0555 classroom-hidden "
+        f"{folder}; fi",
         f"for device in {' '.join(BLOCK_DEVICES)}; do",
-        '  [ -e "$device" ] && mount --bind /dev/null "$device" 2>/dev/null || true',
+        '  if [ -e "$device" ]; then mount --bind /dev/null "$device" 2>/dev/null || true; fi',
         "done"]) + "\n"
 
 

@@ -78,10 +78,14 @@ def words(lang):
     return {key: translate(text.msgid) for key, text in texts.items()}  # {values}: the script's
 
 
-def _page(lang, title, body, role="", extra=""):
+def _switch(lang):
     other = "en" if lang == "fr" else "fr"
-    switch = (f'<a class="lang" href="/lang/{other}" hreflang="{other}">'
-              f'{"English" if other == "en" else "Français"}</a>')
+    return (f'<a class="lang" href="/lang/{other}" hreflang="{other}">'
+            f'{"English" if other == "en" else "Français"}</a>')
+
+
+def _page(lang, title, body, role="", extra=""):
+    switch = "" if role else f'<div class="switch">{_switch(lang)}</div>'
     skeleton = Template((TEMPLATES / "page.html").read_text(encoding="utf-8"))
     return skeleton.substitute(lang=esc(lang), title=esc(title), role=esc(role), switch=switch,
                                words=esc(json.dumps(words(lang), ensure_ascii=False)),
@@ -107,7 +111,7 @@ def refusal_page(lang, status, text):
 
 def _header(lang, title, details=""):
     return (f'<header><h1>{esc(title)}</h1><span class="details">{details}</span>'
-            f'<form method="post" action="/logout" class="logout"><button type="submit">'
+            f'{_switch(lang)}<form method="post" action="/logout" class="logout"><button type="submit">'
             f'{say(lang, _("Log out"))}</button></form></header>')
 
 
@@ -127,7 +131,9 @@ def student_page(lang, model, bench, stage_text):
             f'<button type="button" id="handin" data-bench="{esc(bench)}"></button>'
             f'<span id="status" role="status"></span></div></section>'
             f'<aside><section><h2>{say(lang, _("Your bench"))}</h2>'
-            f'<img class="picture" src="/picture/{esc(bench)}.svg" alt="{esc(title)}"></section>'
+            f'<a href="/picture/{esc(bench)}.svg" target="_blank" rel="noopener">'
+            f'<img class="picture" src="/picture/{esc(bench)}.svg" alt="{esc(title)}"></a>'
+            f'</section>'
             f'<section class="check"><h2>{say(lang, _("Check"))}</h2>'
             f'<button type="button" id="run-check"></button><div id="check"></div></section>'
             f'<section><h2>{say(lang, _("Your files"))}</h2><div id="files"></div></section>'

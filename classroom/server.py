@@ -207,7 +207,7 @@ async def guard(request, handler):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
+        headers["Referrer-Policy"] = "same-origin"  # no-referrer would make form POSTs say Origin: null
         headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -311,13 +311,16 @@ async def class_view(request):
     return response
 
 
+async def no_icon(_request):
+    return web.Response(status=204)
+
+
 async def static(request):
     found = request.app["classroom"].static(request.match_info["name"])
     if found is None:
         raise Refused(404, "no such static file", _("No such page."))
     text, kind = found
-    return web.Response(text=text, content_type=kind,
-                        headers={"Cache-Control": "private, max-age=3600"})
+    return web.Response(text=text, content_type=kind)
 
 
 async def picture(request):
@@ -515,7 +518,7 @@ def make_app(room):
         web.get("/lang/{code}", choose_language),
         web.get("/bench", bench_page), web.get("/instructor", instructor_page),
         web.get("/instructor/class-view", class_view),
-        web.get("/static/{name}", static), web.get(r"/picture/{bench}.svg", picture),
+        web.get("/static/{name}", static), web.get("/favicon.ico", no_icon), web.get(r"/picture/{bench}.svg", picture),
         web.get("/api/state", state), web.post("/api/reset", reset),
         web.post("/api/handin", handin), web.post("/api/check", check),
         web.post("/api/hint", hint), web.post("/api/rotate", rotate),

@@ -79,8 +79,8 @@
   }
 
   function open(host) {
-    var screen = el("div", {"class": "screen", "data-host": host});
-    screens.appendChild(screen);
+    var screen = el("div", {"class": "screen active", "data-host": host});
+    screens.appendChild(screen);  // shown before xterm.js measures it
     var term = new Terminal({cursorBlink: true, fontSize: 14, scrollback: 2000,
                              fontFamily: "DejaVu Sans Mono, monospace"});
     var entry = {host: host, term: term, screen: screen, ws: null, ended: true};
@@ -113,10 +113,7 @@
     });
     current = host;
     if (!entry) {
-      var screen;
       entry = open(host);
-      screen = entry.screen;
-      screen.classList.add("active");
       entry.term.fit();
       connect(entry);
     } else {
@@ -127,6 +124,16 @@
     reset.textContent = fill(words.reset, {host: host.toUpperCase()});
     reset.hidden = false;
   }
+  // what the active terminal shows, as text (xterm.js 3.8 draws on a canvas): for tests
+  window.classroomScreenText = function () {
+    var entry = terminals[current];
+    if (!entry) { return ""; }
+    var buffer = entry.term._core.buffer, lines = [];
+    for (var row = 0; row < buffer.lines.length; row++) {
+      lines.push(buffer.translateBufferLineToString(row, true));
+    }
+    return lines.join("\n");
+  };
   window.addEventListener("resize", function () {
     if (current && terminals[current]) { terminals[current].term.fit(); }
   });

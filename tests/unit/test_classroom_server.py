@@ -127,7 +127,10 @@ async def type_and_read(ws, command, expect, seconds=10):
     await ws.send_bytes(command.encode() + b"\r")
     seen, deadline = b"", time.monotonic() + seconds
     while time.monotonic() < deadline:
-        message = await ws.receive(timeout=deadline - time.monotonic())
+        try:
+            message = await ws.receive(timeout=deadline - time.monotonic())
+        except asyncio.TimeoutError:
+            break
         if message.type != WSMsgType.BINARY:
             return seen.decode(errors="replace") + f" [{message.type.name} {message.data}]"
         seen += message.data

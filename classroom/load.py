@@ -1,0 +1,97 @@
+"""The classroom under load: every bench's students typing at once.
+
+    measure_load(url, codes, model, server_pid, terminals=3, rounds=20)
+        For each bench: log in with its code, open `terminals` terminals (its first hosts),
+        and in each, `rounds` times: type `echo $((K+1))` and wait for K+1 in the output (a
+        number the typed line does not hold). All terminals type at once. Returns
+        {"terminals", "echoes", "lost", "p50_ms", "p99_ms", "max_ms", "cpu_percent"
+         (the server process over the run: 100 = one core), "rss_mib" (its resident memory
+         at the end), "seconds"}. Traffic: 127.0.0.1 and the lab's own namespaces only.
+"""
+
+import asyncio
+import os
+import statistics
+import time
+
+import aiohttp
+
+ECHO_TIMEOUT = 10.0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _typist(ws, number, rounds, latencies, lost):
+    for round_ in range(rounds):
+        value = 100000 + number * 1000 + round_
+        began = time.monotonic()
+        await ws.send_bytes(f"echo $(({value}+1))\r".encode())
+        seen, wanted = "", str(value + 1)
+        try:
+            while wanted not in seen:
+                message = await ws.receive(timeout=ECHO_TIMEOUT)
+                if message.type != aiohttp.WSMsgType.BINARY:
+                    raise ConnectionError(message.type.name)
+                seen = (seen + message.data.decode(errors="replace"))[-4096:]
+        except (asyncio.TimeoutError, ConnectionError):
+            lost.append(number)
+            return
+        latencies.append(time.monotonic() - began)
+
+
+async def _bench(url, origin, code, hosts, rounds, latencies, lost, first):
+    client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    try:
+        async with client.post(url + "login", data={"code": code}, headers={"Origin": origin},
+                               allow_redirects=False) as reply:
+            if reply.status != 303:
+                lost.extend([first] * len(hosts))
+                return
+        sockets = [await client.ws_connect(f"{url}terminal/{host}", origin=origin)
+                   for host in hosts]
+        for ws in sockets:  # the prompt first: a shell that is ready
+            await ws.receive(timeout=ECHO_TIMEOUT)
+        await asyncio.gather(*(_typist(ws, first + index, rounds, latencies, lost)
+                               for index, ws in enumerate(sockets)))
+        for ws in sockets:
+            await ws.close()
+    finally:
+        await client.close()
+
+
+async def _measure(url, codes, model, server_pid, terminals, rounds):
+    origin = url.rstrip("/")
+    latencies, lost = [], []
+    began, cpu = time.monotonic(), cpu_seconds(server_pid)
+    jobs = []
+    for index, bench in enumerate(model.benches):
+        hosts = [h.name for h in model.hosts if h.bench == bench][:terminals]
+        jobs.append(_bench(url, origin, codes[str(bench)], hosts, rounds, latencies, lost,
+                           index * terminals))
+    await asyncio.gather(*jobs)
+    seconds = time.monotonic() - began
+    cpu = cpu_seconds(server_pid) - cpu
+    ordered = sorted(latencies) or [float("nan")]
+    return {"terminals": terminals * len(model.benches), "echoes": len(latencies),
+            "lost": len(lost),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
+            "max_ms": round(ordered[-1] * 1000, 1),
+            "cpu_percent": round(100 * cpu / seconds, 1), "rss_mib": round(rss_mib(server_pid), 1),
+            "seconds": round(seconds, 1)}
+
+
+def measure_load(url, codes, model, server_pid, terminals=3, rounds=20):
+    return asyncio.run(_measure(url, codes, model, server_pid, terminals, rounds))
