@@ -15,8 +15,9 @@ Inside its own mount and UTS namespaces, an emulated host gets:
 
     private_views_script(name, host_dir)  -> the views, the stage layer on top (a boot)
     seal_script(host_dir)                 -> the student's layer on top of the stage's
-    reset_script(host_dir, rebuild)       -> the student's layer emptied (rebuild: the
-                                             stage's too, on top again), /run and /tmp
+    reset_script(host_dir, rebuild, name) -> the student's layer emptied (rebuild: the
+                                             stage's too, on top again, with the host's
+                                             identity), /run and /tmp
                                              emptied; run once the host's processes are gone
     KILL_ALL                              -> every process of the host but its PID 1
     layer_dirs(host_dir, top)             -> (stage, student) upper dirs of /top
@@ -33,8 +34,9 @@ SETTLED = 2  # seconds: Postfix re-reads main.cf, 0.3 s at a time, while it is y
 # each copy-on-write view, and what lies under it: the machine's /etc and /var; nothing
 # for /root and /home
 OVERLAID = {"etc": "/etc", "var": "/var", "usr": "/usr", "root": "EMPTY", "home": "EMPTY"}
-LAZY = ("usr", "root", "home")  # in use by the script that unmounts them (its sh and libc),
-                                # or by the host's shell (its cwd): detached, then gone
+LAZY = ("etc", "var", "usr", "root", "home")  # in use by the script that unmounts them (its
+                                # sh and libc), or by the host's shell (its cwd: `cd /etc/bind`
+                                # before `reset`): detached, then gone
 TMPFS_MODES = {"/run": "0755", "/tmp": "1777"}
 MODES = {"root": "0700", "home": "0755"}
 KILL_ALL = "kill -KILL -1 2>/dev/null; true"  # in a PID namespace: all of it but PID 1
@@ -86,13 +88,16 @@ def private_views_script(name, host_dir):
     lines.append(f"mount -t tmpfs -o mode={TMPFS_MODES['/run']},size=64m tmpfs /run")
     lines.append(f"mkdir -p {host_dir} && mount --move /tmp/.layers {host_dir} && rmdir /tmp/.layers")
     lines.append("mkdir -p /run/lock /run/user")
-    lines += POLICY_RC_D
     lines += read_only_machine(host_dir)
     lines.append(f"hostname {name}")
-    lines.append(f"echo {name} > /etc/hostname")
-    lines.append("rm -f /etc/hosts")
-    lines.append(f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + identity(name)) + "\n"
+
+
+def identity(name):
+    """What the stage layer holds of every host, whatever its stage: its name in /etc and
+    its policy-rc.d (written again when `reset` rebuilds that layer)."""
+    return POLICY_RC_D + [f"echo {name} > /etc/hostname", "rm -f /etc/hosts",
+                          f"printf '127.0.0.1\\tlocalhost\\n127.0.1.1\\t{name}\\n' > /etc/hosts"]
 
 
 def read_only_machine(host_dir):
@@ -117,7 +122,7 @@ def seal_script(host_dir):
     return "\n".join(lines) + "\n"
 
 
-def reset_script(host_dir, rebuild=False):
+def reset_script(host_dir, rebuild=False, name=None):
     layers = "student student-work" + (" stage stage-work" if rebuild else "")
     kept = _run_top(host_dir)
     lines = (["set -e"] + _unmounts()
@@ -126,7 +131,7 @@ def reset_script(host_dir, rebuild=False):
                 f"! -path {kept} -exec rm -rf {{}} +",
                 "mkdir -p /run/lock /run/user"]
              + _mounts(host_dir, sealed=not rebuild)
-             + ([] if rebuild else [SHELL_TO_HOME]))
+             + (identity(name) if rebuild else [SHELL_TO_HOME]))
     return "\n".join(lines) + "\n"
 
 

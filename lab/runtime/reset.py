@@ -23,7 +23,7 @@ def reset_host(host, spec, plan, runner, model, rebuild=False, overrides=None):
     began = time.monotonic()
     host.run_script(KILL_ALL, "stopping its processes")
     wait_until(lambda: not others_in_namespace(host.pid), f"{host.name}'s processes to end", 5.0)
-    host.run_script(reset_script(host.host_dir, rebuild), "emptying the student's layer")
+    host.run_script(reset_script(host.host_dir, rebuild, host.name), "emptying the student's layer")
     plans = runner.placements(model, plan, lambda _name: host, names={spec.name})
     if rebuild:
         host.plan = plan

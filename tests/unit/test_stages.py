@@ -124,3 +124,10 @@ def test_reset_keeps_the_stage_layer_unless_it_rebuilds_it():
     assert "rm -rf student student-work\n" in same.replace(" && cd /", "\n")
     assert "rm -rf student student-work stage stage-work" in rebuilt
     assert "upperdir=/H/student/etc" in same and "upperdir=/H/stage/etc" in rebuilt
+
+
+def test_a_rebuilt_stage_layer_gets_the_host_identity_back():
+    rebuilt = reset_script("/H", rebuild=True, name="host7")
+    assert "echo host7 > /etc/hostname" in rebuilt
+    assert "127.0.1.1\\thost7" in rebuilt and "> /usr/sbin/policy-rc.d" in rebuilt
+    assert rebuilt.index("upperdir=/H/stage/etc") < rebuilt.index("echo host7 > /etc/hostname")
