@@ -1,13 +1,14 @@
 """What `check` found, for the classroom's check panel and the instructor's class view.
 
-    The engine is checks/check.py (issue 12): run_check(door, bench, lang) calls its
-    check_class(lab, [bench], lang, record=record_of(lab)). Without it (an older tree) the
+    The engine is checks/check.py (issue 12): run_check(door, benches, lang) calls its
+    check_class(lab, benches, lang, record=record_of(lab)). Without it (an older tree) the
     panel says check is not there, and both pages show the last results/class.json that
     `sudo make check BENCH=all` wrote, if any.
 
     engine_module()           checks.check if it offers check_class, else None
     check_engine()            its check_class, or None
-    run_check(door, bench, lang)  a ClassResult for that bench (the engine's), or None
+    run_check(door, benches, lang)  a ClassResult for those benches (the engine's), or None
+    merged(stored, checked, benches)  class.json with each bench's last check here
     note_hint(door, bench, objective)   one more hint step in the engine's record
     stored_result(folder)     the ClassResult of folder/class.json, or None
     Hints                     the hints each bench has opened, one step at a time:
@@ -47,13 +48,25 @@ def _record(module, door):
     return finder(lab) if lab is not None and callable(finder) else None
 
 
-def run_check(door, bench, lang):
-    """The engine's ClassResult for one bench (it remembers, in the lab's run dir, what the
-    bench reached and which hints were opened), or None without an engine."""
+def run_check(door, benches, lang):
+    """The engine's ClassResult for these benches (it remembers, in the lab's run dir, what
+    each reached and which hints were opened), or None without an engine."""
     module = engine_module()
     if module is None:
         return None
-    return module.check_class(door.lab, [bench], lang, record=_record(module, door))
+    return module.check_class(door.lab, list(benches), lang, record=_record(module, door))
+
+
+def merged(stored, checked, benches):
+    """One ClassResult: the stored one (class.json), each bench replaced by its last check
+    here; None if there is neither."""
+    results = [r for r in [stored, *checked.values()] if r is not None]
+    if not results:
+        return None
+    found = {b.bench: b for r in results for b in r.benches}  # later results win
+    base = copy.copy(checked[max(checked)] if checked and stored is None else stored)
+    base.benches = [found[n] for n in benches if n in found]
+    return base
 
 
 def note_hint(door, bench, objective):

@@ -159,6 +159,8 @@ def instructor_page(lang, model):
     body = (_header(lang, title)
             + '<main class="instructor">'
             f'<section class="classview"><h2>{say(lang, _("Class view"))}</h2>'
+            f'<p><button type="button" id="check-all">{say(lang, _("Run check"))}</button> '
+            f'{say(lang, _("on every bench (a minute for a large class)"))}</p>'
             f'<iframe id="classview" src="/instructor/class-view" title="'
             f'{say(lang, _("Class view"))}"></iframe></section>'
             f'<section class="terminals"><h2>{say(lang, _("Terminals"))}</h2>'

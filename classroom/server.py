@@ -38,8 +38,8 @@ from aiohttp import WSMsgType, web
 from checks.findings import _
 from checks.i18n import translator
 from classroom import pages, xterm
-from classroom.checking import (Hints, bench_panel, check_engine, note_hint, run_check,
-                                stored_result)
+from classroom.checking import (Hints, bench_panel, check_engine, merged, note_hint,
+                                run_check, stored_result)
 from classroom.fence import (Refused, check_bench, check_file, check_host, files_for,
                              hosts_for)
 from classroom.sessions import INSTRUCTOR, Sessions, Window
@@ -105,7 +105,7 @@ class Classroom:
         return self._pictures[bench]
 
     def result_for(self, bench):
-        return self.checked.get(bench) or stored_result(self.results)
+        return merged(stored_result(self.results), self.checked, [bench])
 
     async def blocking(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
@@ -292,13 +292,7 @@ async def instructor_page(request):
 async def class_view(request):
     room = request.app["classroom"]
     instructor_of(request)
-    result = stored_result(room.results)
-    for bench, checked in room.checked.items():
-        if result is None:
-            result = checked
-        mine = next((b for b in checked.benches if b.bench == bench), None)
-        if mine is not None and result is not checked:
-            result.benches = [mine if b.bench == bench else b for b in result.benches]
+    result = merged(stored_result(room.results), room.checked, room.model.benches)
     if result is None:
         lang = language(request)
         text = _("No class result yet: sudo make check BENCH=all writes results/class.json.")
@@ -376,18 +370,25 @@ async def check(request):
     session = session_of(request)
     check_origin(request)
     data = await json_body(request)
-    bench = session.bench if not session.instructor else check_bench(
-        room.model, session, str(data.get("bench", "")))
+    if not session.instructor:
+        benches = [session.bench]
+    elif data.get("bench") == "all":
+        benches = list(room.model.benches)
+    else:
+        benches = [check_bench(room.model, session, str(data.get("bench", "")))]
     lang = language(request)
     try:
-        result = await room.blocking(run_check, room.door, bench, lang)
+        result = await room.blocking(run_check, room.door, benches, lang)
     except Exception as error:  # the engine's failure: logged whole, said in one line
-        LOG.exception("check of bench %s failed", bench)
-        raise Refused(500, f"check of bench {bench} failed: {error}",
+        LOG.exception("check of bench(es) %s failed", benches)
+        raise Refused(500, f"check of bench(es) {benches} failed: {error}",
                       _("It failed: {reason}", reason=type(error).__name__)) from None
     if result is not None:
-        room.checked[bench] = result
-    return answer({"check": panel(room, bench, lang), "engine": check_engine() is not None})
+        for bench in benches:
+            room.checked[bench] = result
+    LOG.info("check of bench(es) %s by %s", ",".join(map(str, benches)), session.who())
+    return answer({"check": panel(room, benches[0], lang),
+                   "engine": check_engine() is not None})
 
 
 async def hint(request):

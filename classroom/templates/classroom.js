@@ -275,6 +275,19 @@
       });
     });
     var view = document.getElementById("classview");
+    var all = document.getElementById("check-all");
+    all.addEventListener("click", function () {
+      all.disabled = true;
+      status("…");
+      post("/api/check", {bench: "all"}).then(function (answer) {
+        all.disabled = false;
+        status(answer.engine ? "" : words.noEngine, !answer.engine);
+        view.src = "/instructor/class-view";
+      }, function (error) {
+        all.disabled = false;
+        status(fill(words.failed, {reason: error.message}), true);
+      });
+    });
     window.setInterval(function () { view.src = "/instructor/class-view"; }, 20000);
   }
   refresh();

@@ -275,3 +275,24 @@ def test_the_bench_picture_shows_that_bench_alone():
 def test_install_deps_installs_what_the_classroom_needs():
     from tests.unit.test_packages import installed_packages
     assert {"python3-aiohttp", "node-xterm", "libjs-xterm", "graphviz"} <= installed_packages()
+
+
+def test_the_class_view_takes_each_bench_s_last_check():
+    import copy
+    from checks.results import ClassResult
+    from classroom.checking import merged
+    from tests.unit.class_view_fixture import bench_result, objectives_of
+    objectives = objectives_of("en")
+
+    def result(mistake):
+        return ClassResult("class", "iut.toml", "2026-11-30T10:00:00+01:00", "en", objectives,
+                           [bench_result(MODEL, b, "mail", objectives, "en", mistake)
+                            for b in MODEL.benches])
+    stored = result(None)
+    later = result(("routing.forwarding", "forwarding-off"))
+    later.benches = [b for b in later.benches if b.bench == LAST]
+    found = merged(copy.deepcopy(stored), {LAST: later}, MODEL.benches)
+    assert [b.bench for b in found.benches] == list(MODEL.benches)
+    assert found.benches[-1] is later.benches[0] and found.benches[0].bench == FIRST
+    assert merged(None, {}, MODEL.benches) is None
+    assert [b.bench for b in merged(None, {LAST: later}, MODEL.benches).benches] == [LAST]
