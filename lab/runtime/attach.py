@@ -6,7 +6,9 @@ rebuilds the model from that and reaches the hosts through nsenter.
 
     AttachedLab(rundir, services_for)   .model, .plan, .host(name) (a HostHandle),
                           .reset(name, stage), .runner: the services services_for(model)
-                          gives; UsageError when no lab runs
+                          gives; UsageError when no lab runs. The daemons' progress lines
+                          go to `say` (default: unsaid: a command typed in another
+                          terminal prints one line, what it did)
     operation(rundir)     a lock held while one host is reset or handed in, by whichever
                           process does it (the lab's CLI or another terminal)
 """
@@ -25,7 +27,8 @@ from topologies.stages import StagePlan
 
 class AttachedLab:
 
-    def __init__(self, rundir, services_for, say=print):
+    def __init__(self, rundir, services_for, say=None):
+        say = say or (lambda _line: None)
         self.rundir, self.say = rundir, say
         state = rundir.read_state()
         lab = ProcessRecord("lab", "lab process", int(state.get("lab_pid", 0) or 0),

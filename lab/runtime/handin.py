@@ -13,7 +13,8 @@ directory deleted and made again is "opaque". One archive per bench (tar.gz):
     write_handin(lab, bench, folder)  -> the archive's path (lab: a Lab or an AttachedLab)
     read_handin(path, model=None)     -> Handin: .meta, .hosts {host: (files.tar, deleted)},
                                          .model(), .plan(model); UsageError names a file
-                                         that is not a hand-in
+                                         that is not a hand-in (or whose paths leave a
+                                         host's own files, or name a host not in the class)
     load_into(host, files_tar, deleted)  replays one host's work inside it
 """
 
@@ -54,8 +55,10 @@ class Handin:
         if not Path(self.meta["class_file"]).is_file():
             raise UsageError(f"HANDIN: {self.path} was made with {self.meta['class_file']}, "
                              "which is not here")
-        return ClassSpec(self.meta["class_file"]).model(tuple(self.meta["benches"]),
-                                                        part2=self.meta["part2"])
+        model = ClassSpec(self.meta["class_file"]).model(tuple(self.meta["benches"]),
+                                                         part2=self.meta["part2"])
+        _known_hosts(self.path, self.hosts, model)
+        return model
 
     def plan(self, model):
         """Its bench at the stage it was handed in at (each host at its own)."""
@@ -159,9 +162,10 @@ def history_text(layer):
     for path in candidates:
         if path.is_file():
             shown = "/" + str(path.relative_to(layer))
-            lines += [f"{when}  {command}    ({shown})"
+            lines += [(when, f"{when}  {command}    ({shown})")
                       for when, command in parse_history(path.read_text(errors="replace"))]
-    return "".join(f"{line}\n" for line in sorted(lines))
+    # by time alone: commands typed within one second keep the order they were typed in
+    return "".join(f"{line}\n" for _, line in sorted(lines, key=lambda entry: entry[0]))
 
 
 def parse_history(text):
@@ -185,17 +189,36 @@ def read_handin(path, model=None):
             for name in meta["hosts"]:
                 files = archive.extractfile(f"{name}/files.tar").read()
                 deleted = archive.extractfile(f"{name}/deleted.txt").read().decode().split()
+                _own_files_only(name, files, deleted)
                 hosts[name] = (files, deleted)
     except FileNotFoundError:
         raise UsageError(f"HANDIN: {path}: no such file") from None
     except (tarfile.TarError, KeyError, ValueError, TypeError, AttributeError, OSError) as error:
-        raise UsageError(f"HANDIN: {path} is not a hand-in archive ({error})") from None
+        why = " ".join(str(error).split())  # one line, whatever the error says
+        raise UsageError(f"HANDIN: {path} is not a hand-in archive ({why})") from None
     if model is not None:
-        unknown = [name for name in hosts if name not in model.names()]
-        if unknown:
-            raise UsageError(f"HANDIN: {path} names hosts this class does not have: "
-                             f"{', '.join(unknown)}")
+        _known_hosts(path, hosts, model)
     return Handin(meta, hosts, str(path))
+
+
+def _known_hosts(path, hosts, model):
+    unknown = [name for name in hosts if name not in model.names()]
+    if unknown:
+        raise UsageError(f"HANDIN: {path} names hosts this class does not have: "
+                         f"{', '.join(unknown)}")
+
+
+def _own_files_only(host, files, deleted):
+    """A hand-in replays into a host's own files only (its copy-on-write views): a path
+    elsewhere, or climbing out with "..", is no hand-in the lab wrote (ValueError). The
+    files must be a tar archive (tarfile.TarError)."""
+    with tarfile.open(fileobj=io.BytesIO(files), mode="r:") as archive:
+        names = archive.getnames()
+    for path in names + deleted:
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        if not parts or parts[0] not in OVERLAID or ".." in parts:
+            raise ValueError(f"{host}: {path} is not in a host's own files "
+                             f"(/{', /'.join(OVERLAID)})")
 
 
 def load_into(host, files, deleted):
