@@ -15,6 +15,7 @@ rebuilds the model from that and reaches the hosts through nsenter.
 
 import contextlib
 import fcntl
+import os
 
 from lab.base.errors import UsageError
 from lab.base.processes import ProcessRecord, is_running
@@ -58,6 +59,9 @@ class AttachedLab:
 def reset_in(lab, name, stage=None):
     """Reset host `name` of a Lab or an AttachedLab (KeyError: unknown host or stage)."""
     spec = lab.model.host(name)
+    if not os.path.exists(f"/proc/{lab.host(name).pid}/ns/pid"):
+        raise UsageError(f"reset: host {name} is not running: its PID 1 ended (reboot or "
+                         "halt typed there); restart the lab to get it back")
     plan = StagePlan.from_state(lab.model, lab.rundir.read_state())
     rebuild = stage is not None and stage != plan.stage_of(spec).name
     if rebuild:

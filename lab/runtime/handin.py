@@ -86,6 +86,10 @@ def write_handin(lab, bench, folder="results"):
     Path(folder).mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = Path(folder) / f"handin-{bench}-{stamp}.tar.gz"
+    again = 1
+    while path.exists():  # two hand-ins in one second: the second gets a number
+        again += 1
+        path = Path(folder) / f"handin-{bench}-{stamp}-{again}.tar.gz"
     with tarfile.open(path, "w:gz") as archive:
         _add(archive, "handin.json", json.dumps(meta, indent=1).encode())
         for name in names:

@@ -110,7 +110,11 @@ class ServiceRunner:
                 except ProcessLookupError:
                     continue
                 self.started.append((service, host, spec, record))
-        self.rundir.update_state(processes=[r.to_dict() for *_, r in self.started])
+        # merged with what the run dir holds: a reset from another terminal adds its
+        # daemons to the lab's record instead of replacing it
+        known = self.rundir.read_state().get("processes", [])
+        ours = [r.to_dict() for *_, r in self.started]
+        self.rundir.update_state(processes=known + [r for r in ours if r not in known])
 
     def configure(self, plans, model):
         """Write every service's files, then run every check at once: nothing starts

@@ -55,6 +55,9 @@ class StandInRunDir:
     def __init__(self):
         self.state = {}
 
+    def read_state(self):
+        return dict(self.state)
+
     def update_state(self, **changes):
         self.state.update(changes)
 
@@ -175,3 +178,16 @@ def test_a_replayed_host_that_fails_to_start_is_said_not_raised(runner_parts):
     runner.start_all(lab)
     assert "*** b: bad did not start: main.cf: line 3: bad" in said
     assert runner.started == []
+
+
+def test_a_second_runner_adds_its_daemons_to_the_record_instead_of_replacing_it(runner_parts):
+    lab, rundir, log = runner_parts
+    first = ServiceRunner([service("first", ["a"], log=log)], rundir, say=lambda _l: None)
+    second = ServiceRunner([service("second", ["b"], log=log)], rundir, say=lambda _l: None)
+    first.start_all(lab)
+    second.start_all(lab)  # as `make reset` from another terminal does
+    try:
+        assert [p["what"] for p in rundir.state["processes"]] == ["first", "second"]
+    finally:
+        first.stop_all()
+        second.stop_all()
