@@ -3,10 +3,12 @@
     measure_load(url, codes, model, server_pid, terminals=3, rounds=20)
         For each bench: log in with its code, open `terminals` terminals (its first hosts),
         and in each, `rounds` times: type `echo $((K+1))` and wait for K+1 in the output (a
-        number the typed line does not hold). All terminals type at once. Returns
+        number the typed line does not hold). All terminals type at once, while the
+        instructor's page reloads the class view and the state every second. Returns
         {"terminals", "echoes", "lost", "p50_ms", "p99_ms", "max_ms", "cpu_percent"
          (the server process over the run: 100 = one core), "rss_mib" (its resident memory
-         at the end), "seconds"}. Traffic: 127.0.0.1 and the lab's own namespaces only.
+         at the end), "seconds", "instructor_views", "instructor_views_ok"}. Traffic:
+        127.0.0.1 and the lab's own namespaces only.
 """
 
 import asyncio
@@ -71,16 +73,40 @@ async def _bench(url, origin, code, hosts, rounds, latencies, lost, first):
         await client.close()
 
 
+async def _watch(url, origin, code, done, views):
+    """The instructor's page meanwhile: the class view and the state, once a second."""
+    client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    try:
+        async with client.post(url + "login", data={"code": code}, headers={"Origin": origin},
+                               allow_redirects=False):
+            pass
+        while not done.is_set():
+            for path in ("instructor/class-view", "api/state"):
+                async with client.get(url + path) as reply:
+                    await reply.read()
+                    views.append(reply.status)
+            try:
+                await asyncio.wait_for(done.wait(), 1.0)
+            except asyncio.TimeoutError:
+                pass
+    finally:
+        await client.close()
+
+
 async def _measure(url, codes, model, server_pid, terminals, rounds):
     origin = url.rstrip("/")
-    latencies, lost = [], []
+    latencies, lost, views = [], [], []
     began, cpu = time.monotonic(), cpu_seconds(server_pid)
     jobs = []
     for index, bench in enumerate(model.benches):
         hosts = [h.name for h in model.hosts if h.bench == bench][:terminals]
         jobs.append(_bench(url, origin, codes[str(bench)], hosts, rounds, latencies, lost,
                            index * terminals))
+    done = asyncio.Event()
+    watcher = asyncio.create_task(_watch(url, origin, codes["instructor"], done, views))
     await asyncio.gather(*jobs)
+    done.set()
+    await watcher
     seconds = time.monotonic() - began
     cpu = cpu_seconds(server_pid) - cpu
     ordered = sorted(latencies) or [float("nan")]
@@ -90,7 +116,8 @@ async def _measure(url, codes, model, server_pid, terminals, rounds):
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
             "max_ms": round(ordered[-1] * 1000, 1),
             "cpu_percent": round(100 * cpu / seconds, 1), "rss_mib": round(rss_mib(server_pid), 1),
-            "seconds": round(seconds, 1)}
+            "seconds": round(seconds, 1), "instructor_views": len(views),
+            "instructor_views_ok": views.count(200)}
 
 
 def measure_load(url, codes, model, server_pid, terminals=3, rounds=20):

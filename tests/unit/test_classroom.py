@@ -4,7 +4,6 @@ between benches, LISTEN, the pages' language, the xterm.js bundle, the bench pic
 import csv
 import io
 import os
-import socket
 import stat
 import subprocess
 
@@ -213,8 +212,6 @@ def test_a_busy_port_or_a_missing_address_is_one_line():
         taken.close()
     with pytest.raises(UsageError, match="has no address 192.0.2.7"):
         bind("192.0.2.7", 0)  # TEST-NET-1: never this machine's
-    probe = socket.socket()
-    probe.close()
 
 
 # --- pages -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ server still serving the other bench afterwards. The same server on a real lab:
 tests/integration/test_classroom.py."""
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import aiohttp
 import yarl
-import pytest
 from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 
