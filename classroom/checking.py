@@ -58,13 +58,14 @@ def run_check(door, benches, lang):
 
 
 def merged(stored, checked, benches):
-    """One ClassResult: the stored one (class.json), each bench replaced by its last check
-    here; None if there is neither."""
+    """One ClassResult: the last check run here (its objectives, its time), each bench as
+    its own last check found it, else as the stored one (class.json) has it; None if there
+    is neither. checked: {bench: ClassResult}, the most recent last."""
     results = [r for r in [stored, *checked.values()] if r is not None]
     if not results:
         return None
     found = {b.bench: b for r in results for b in r.benches}  # later results win
-    base = copy.copy(checked[max(checked)] if checked and stored is None else stored)
+    base = copy.copy(list(checked.values())[-1] if checked else stored)
     base.benches = [found[n] for n in benches if n in found]
     return base
 

@@ -385,7 +385,8 @@ async def check(request):
                       _("It failed: {reason}", reason=type(error).__name__)) from None
     if result is not None:
         for bench in benches:
-            room.checked[bench] = result
+            room.checked.pop(bench, None)
+            room.checked[bench] = result  # the most recent last
     LOG.info("check of bench(es) %s by %s", ",".join(map(str, benches)), session.who())
     return answer({"check": panel(room, benches[0], lang),
                    "engine": check_engine() is not None})

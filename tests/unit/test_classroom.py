@@ -291,5 +291,6 @@ def test_the_class_view_takes_each_bench_s_last_check():
     found = merged(copy.deepcopy(stored), {LAST: later}, MODEL.benches)
     assert [b.bench for b in found.benches] == list(MODEL.benches)
     assert found.benches[-1] is later.benches[0] and found.benches[0].bench == FIRST
+    assert found.made == later.made and found.objectives is later.objectives
     assert merged(None, {}, MODEL.benches) is None
     assert [b.bench for b in merged(None, {LAST: later}, MODEL.benches).benches] == [LAST]
