@@ -2,8 +2,8 @@
 
     measure_load(url, codes, model, server_pid, terminals=3, rounds=20)
         For each bench: log in with its code, open `terminals` terminals (its first hosts),
-        and in each, `rounds` times: type `echo $((K+1))` and wait for K+1 in the output (a
-        number the typed line does not hold). All terminals type at once, while the
+        and in each, `rounds` times (after one unmeasured first command): type
+        `echo $((K+1))` and wait for K+1 in the output (a number the typed line does not hold). All terminals type at once, while the
         instructor's page reloads the class view and the state every second. Returns
         {"terminals", "echoes", "lost", "p50_ms", "p99_ms", "max_ms", "cpu_percent"
          (the server process over the run: 100 = one core), "rss_mib" (its resident memory
@@ -36,8 +36,8 @@ def rss_mib(pid):
 
 
 async def _typist(ws, number, rounds, latencies, lost):
-    for round_ in range(rounds):
-        value = 100000 + number * 1000 + round_
+    for round_ in range(-1, rounds):  # round -1: the shell's first command, not measured
+        value = 100000 + number * 1000 + round_ + 1
         began = time.monotonic()
         await ws.send_bytes(f"echo $(({value}+1))\r".encode())
         seen, wanted = "", str(value + 1)
@@ -50,7 +50,8 @@ async def _typist(ws, number, rounds, latencies, lost):
         except (asyncio.TimeoutError, ConnectionError):
             lost.append(number)
             return
-        latencies.append(time.monotonic() - began)
+        if round_ >= 0:
+            latencies.append(time.monotonic() - began)
 
 
 async def _bench(url, origin, code, hosts, rounds, latencies, lost, first):

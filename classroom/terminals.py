@@ -49,7 +49,7 @@ def clamp_size(cols, rows):
 class Terminal:
 
     def __init__(self, host, argv, cols=80, rows=24, enters=True):
-        self.host, self.closed, self._waiting = host, False, None
+        self.host, self.closed, self._waiting, self._readable = host, False, None, None
         self.master, slave = pty.openpty()
         try:
             self.resize(cols, rows)
@@ -90,19 +90,27 @@ class Terminal:
                 return  # the shell ended
 
     async def pump(self, send):
-        """Send what the PTY prints until the shell ends (EIO) or the terminal is closed."""
+        """Send what the PTY prints until the shell ends (EIO) or the terminal is closed.
+        The PTY stays watched all along (one epoll registration, not one a read)."""
         loop = asyncio.get_running_loop()
-        while not self.closed:
-            try:
-                data = os.read(self.master, READ_SIZE)
-            except BlockingIOError:
-                await self._until(loop.add_reader, loop.remove_reader)
-                continue
-            except OSError:
-                return
-            if not data:
-                return
-            await send(data)
+        readable = self._readable = asyncio.Event()
+        loop.add_reader(self.master, readable.set)
+        try:
+            while not self.closed:
+                try:
+                    data = os.read(self.master, READ_SIZE)
+                except BlockingIOError:
+                    readable.clear()  # level-triggered: set again at once if data came
+                    await readable.wait()
+                    continue
+                except OSError:
+                    return
+                if not data:
+                    return
+                await send(data)
+        finally:
+            if not self.closed:
+                loop.remove_reader(self.master)
 
     async def _until(self, add, remove):
         loop = asyncio.get_running_loop()
@@ -131,7 +139,9 @@ class Terminal:
         except RuntimeError:
             pass  # no loop here (the server is stopping)
         if self._waiting is not None and not self._waiting.done():
-            self._waiting.set_result(None)  # the pump or a write sees `closed` and ends
+            self._waiting.set_result(None)  # a write sees `closed` and ends
+        if self._readable is not None:
+            self._readable.set()  # the pump sees `closed` and ends
         os.close(self.master)  # SIGHUP to the shell, which passes it to its jobs
 
     def reap(self):
