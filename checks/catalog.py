@@ -1,7 +1,7 @@
 """The messages of checks/ and their catalogs: what the code says, what the .po files hold.
 
-    used_msgids(folder)    {msgid: [file:line]} of every _("...") call in checks/*.py and
-                           classroom/*.py (or in folder's), read
+    used_msgids(folder)    {msgid: [file:line]} of every _("...") call in checks/*.py,
+                           classroom/*.py and scenarios/*.py (or in folder's), read
                            with ast; NotLiteral names a _() whose message is no plain string
     catalog(lang)          {msgid: msgstr} of locale/<lang>/LC_MESSAGES/classlab.po
     problems(lang)         what is wrong with that catalog: a used message missing or left
@@ -22,8 +22,9 @@ from pathlib import Path
 from checks.i18n import LANGUAGES, po_path, read_po
 
 FOLDER = Path(__file__).resolve().parent
-# the classroom's pages (classroom/) speak through the same catalogs
-FOLDERS = (FOLDER, FOLDER.parent / "classroom")
+# the classroom's pages (classroom/) and the scenarios' PASS/FAIL lines (scenarios/) speak
+# through the same catalogs (read as files: checks imports neither)
+FOLDERS = (FOLDER, FOLDER.parent / "classroom", FOLDER.parent / "scenarios")
 FIELD = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
 

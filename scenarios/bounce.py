@@ -14,13 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from scenarios.checks import contains, matches  # noqa: E402
 from scenarios.derive import relay  # noqa: E402
 from scenarios.mail import last_message, log_lines, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "Undelivered mail comes back to its sender"
+TITLE = _("Undelivered mail comes back to its sender")
 UNKNOWN = "inconnu"
 
 
@@ -34,21 +35,23 @@ def sections(model, bench):
     refusal = (rf"550 5\.1\.1 <{re.escape(recipient)}>: Recipient address rejected: "
                r"User unknown in local recipient table")
     return [
-        Section(f"{here.upper()} writes to {recipient}, who does not exist", (
+        Section(_("{host} writes to {recipient}, who does not exist", host=here.upper(),
+                  recipient=recipient), (
             send(here, recipient, "Oups", "Ce message ne trouvera personne"),
             Step(here, log_lines(recipient),
                  matches(rf"relay={re.escape(hop)},.* status=bounced "
                          rf"\(host {re.escape(hop[:-len(':25')])} said: {refusal}",
                          "status=bounced (host ... said: 550 5.1.1 ... User unknown ...)"),
-                 f"{here.upper()}'s log: {there.upper()} said 550 5.1.1 User unknown, "
-                 "the mail bounced", wait=15),
+                 _("{host}'s log: {neighbour} said 550 5.1.1 User unknown, the mail bounced",
+                   host=here.upper(), neighbour=there.upper()), wait=15),
             Step(there, "grep -F 'NOQUEUE: reject: RCPT' /var/log/mail.log",
                  matches(refusal, "550 5.1.1 ... User unknown in local recipient table"),
-                 f"{there.upper()}'s log: the recipient was rejected at RCPT time"),
+                 _("{host}'s log: the recipient was rejected at RCPT time", host=there.upper())),
             Step(here, last_message(student),
                  contains("Subject: Undelivered Mail Returned to Sender",
                           "Mail Delivery System", recipient),
-                 f"{student} on {here.upper()} receives the bounce", wait=10),
+                 _("{user} on {host} receives the bounce", user=student, host=here.upper()),
+                 wait=10),
         )),
     ]
 

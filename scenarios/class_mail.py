@@ -10,10 +10,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "The whole class writes to itself: every server to every other bench"
+TITLE = _("The whole class writes to itself: every server to every other bench")
 
 
 def received(user):
@@ -43,8 +44,10 @@ def arrived_once(expected):
                 counts[words[2]] = int(words[0])
         missing = sorted(set(expected) - set(counts))
         twice = sorted(i for i, n in counts.items() if n > 1)
-        problems = [f"{len(missing)} missing, e.g. {missing[0]}"] if missing else []
-        problems += [f"{len(twice)} arrived more than once, e.g. {twice[0]}"] if twice else []
+        problems = [_("{count} missing, e.g. {first}", count=len(missing), first=missing[0])
+                    ] if missing else []
+        problems += [_("{count} arrived more than once, e.g. {first}", count=len(twice),
+                       first=twice[0])] if twice else []
         return problems
     return check
 
@@ -53,15 +56,17 @@ def sections(model, bench):
     benches = model.benches
     servers = {n: model.server(n).name for n in benches}
     sends = tuple(Step(servers[n], send_to_all(model, n), lambda output: [],
-                       f"{servers[n].upper()} writes to the {len(benches) - 1} other bench(es)")
+                       _("{server} writes to the {count} other bench(es)",
+                         server=servers[n].upper(), count=len(benches) - 1))
                   for n in benches)
     checks = tuple(Step(servers[m], received(model.student.name),
                         arrived_once([message_id(n, m) for n in benches if n != m]),
-                        f"{servers[m].upper()} received one mail from each other bench, once",
+                        _("{server} received one mail from each other bench, once",
+                          server=servers[m].upper()),
                         wait=60)
                    for m in benches)
-    return [Section("Every server writes to every other bench", sends),
-            Section("Every mail arrived, exactly once", checks)]
+    return [Section(_("Every server writes to every other bench"), sends),
+            Section(_("Every mail arrived, exactly once"), checks)]
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from scenarios.checks import ping_replies  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "Connectivity: direct delivery, then the instructor, then the neighbour bench"
+TITLE = _("Connectivity: direct delivery, then the instructor, then the neighbour bench")
 
 
 def sections(model, bench):
@@ -27,20 +28,23 @@ def sections(model, bench):
     first_client = model.client_keys()[0]
     server_address = model.address(bench, server.key, on=first_client)
     far_client = model.bench_host(neighbour, first_client)
+    SEAT, SERVER, INSTRUCTOR = seat.name.upper(), server.name.upper(), instructor.name.upper()
     return [
-        Section("Test de connectivité, remise directe, puis " + instructor.name.upper(), (
+        # the report's own heading, quoted as it is in either language
+        Section("Test de connectivité, remise directe, puis " + INSTRUCTOR, (
             Step(seat.name, f"ping -c 3 {server_address}", ping_replies(3, ttl=64),
-                 f"{seat.name.upper()} reaches {server.name.upper()} itself, nothing forwarded: "
-                 "3 replies, ttl=64"),
+                 _("{seat} reaches {server} itself, nothing forwarded: 3 replies, ttl=64",
+                   seat=SEAT, server=SERVER)),
             Step(seat.name, f"ping -c 3 {instructor.ip}", ping_replies(3, ttl=63),
-                 f"{seat.name.upper()} reaches {instructor.name.upper()} through "
-                 f"{server.name.upper()}: 3 replies, ttl=63"),
+                 _("{seat} reaches {instructor} through {server}: 3 replies, ttl=63",
+                   seat=SEAT, instructor=INSTRUCTOR, server=SERVER)),
         )),
-        Section(f"Across benches: through {server.name.upper()}, {instructor.name.upper()} and "
-                f"{model.server(neighbour).name.upper()}", (
+        Section(_("Across benches: through {server}, {instructor} and {neighbour}",
+                  server=SERVER, instructor=INSTRUCTOR,
+                  neighbour=model.server(neighbour).name.upper()), (
             Step(seat.name, f"ping -c 3 {far_client.ip}", ping_replies(3, ttl=61),
-                 f"{seat.name.upper()} reaches {far_client.name.upper()} through 3 routers: "
-                 "3 replies, ttl=61"),
+                 _("{seat} reaches {client} through 3 routers: 3 replies, ttl=61",
+                   seat=SEAT, client=far_client.name.upper())),
         )),
     ]
 

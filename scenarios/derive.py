@@ -6,7 +6,7 @@
     first_a_owner(zone)           the first name with an A record in a zone, absolute
     answered_with_authority(model, asker, zone)  True when asker's resolver serves the zone
     host_at(model, address)       the HostSpec with that address on one of its interfaces
-    on_backbone(model, address)   " on the backbone" for an address there, else ""
+    on_backbone(model, address)   True for an address on the class's backbone
     relay(model, domain)          "target[address]:25": where a domain's mail goes (mail.log)
     alias_chains(aliases)         "postmaster -> root -> <student>" from the alias pairs
     alias_of(model, user)         the alias whose mail goes to user ("root" for the student)
@@ -49,11 +49,9 @@ def host_at(model, address):
 
 
 def on_backbone(model, address):
-    """" on the backbone" when the address is on the class's backbone, else ""."""
     backbone = next(lan.name for lan in model.lans if lan.bridged)
     host = host_at(model, address)
-    return " on the backbone" if any(
-        i.ip == address and i.lan == backbone for i in host.interfaces) else ""
+    return any(i.ip == address and i.lan == backbone for i in host.interfaces)
 
 
 def relay(model, domain):

@@ -7,6 +7,8 @@
 import re
 from dataclasses import dataclass, field
 
+from checks.findings import _
+
 HEADER = re.compile(r"status: (\w+)")
 FLAGS = re.compile(r";; flags: ([a-z ]*);")
 SECTION = re.compile(r";; (ANSWER|AUTHORITY|ADDITIONAL) SECTION:")
@@ -49,18 +51,21 @@ def dig_shows(status="NOERROR", flags=(), no_flags=(), answer=(), authority=(), 
         seen = parse_dig(output)
         problems = []
         if seen.status != status:
-            problems.append(f"expected status {status}, got {seen.status}")
+            problems.append(_("expected status {status}, got {got}", status=status,
+                              got=str(seen.status)))
         missing = set(flags) - seen.flags
         if missing:
-            problems.append(f"expected flags {' '.join(sorted(missing))} in '{' '.join(sorted(seen.flags))}'")
+            problems.append(_("expected flags {flags} in '{seen}'", flags=" ".join(sorted(missing)),
+                              seen=" ".join(sorted(seen.flags))))
         unwanted = set(no_flags) & seen.flags
         if unwanted:
-            problems.append(f"did not expect flag(s) {' '.join(sorted(unwanted))}")
+            problems.append(_("did not expect flag(s) {flags}", flags=" ".join(sorted(unwanted))))
         for section, wanted in (("ANSWER", answer), ("AUTHORITY", authority),
                                 ("ADDITIONAL", additional)):
             for record in wanted:
                 if not _has_record(seen.records(section), record):
-                    problems.append(f"expected {' '.join(map(str, record))} in {section}")
+                    problems.append(_("expected {record} in {section}",
+                                      record=" ".join(map(str, record)), section=section))
         return problems
     return check
 

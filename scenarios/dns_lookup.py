@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
 from scenarios.derive import (answered_with_authority, first_a_owner, host_at,  # noqa: E402
@@ -23,7 +24,7 @@ from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "DNS, part 1: the instructor's server answers for the class"
+TITLE = _("DNS, part 1: the instructor's server answers for the class")
 
 
 def sections(model, bench):
@@ -41,14 +42,17 @@ def _seat_asks(model, bench):
     summary = ", ".join(f"NS {ns[3]}" for ns in authority) + ", " + ", ".join(
         f"{name} TTL {ttl}" for name, ttl, _, _ in additional)
     aa = ("aa",) if answered_with_authority(model, seat, zone) else ()
-    return Section(f"DNS & Wireshark: {seat.name.upper()} asks {resolver.name.upper()}", (
+    SEAT, RESOLVER = seat.name.upper(), resolver.name.upper()
+    answers = (_("{resolver} answers with authority (aa): {count} addresses, {summary}",
+                 resolver=RESOLVER, count=len(answer), summary=summary) if aa else
+               _("{resolver} answers: {count} addresses, {summary}", resolver=RESOLVER,
+                 count=len(answer), summary=summary))
+    return Section(_("DNS & Wireshark: {seat} asks {resolver}", seat=SEAT, resolver=RESOLVER), (
         Step(seat.name, "cat /etc/resolv.conf", contains(f"nameserver {seat.resolver}"),
-             f"{seat.name.upper()} uses {resolver.name.upper()} as its DNS server"),
+             _("{seat} uses {resolver} as its DNS server", seat=SEAT, resolver=RESOLVER)),
         Step(seat.name, f"dig {owner.rstrip('.')}", dig_shows(
             flags=("qr",) + aa + ("rd", "ra"), answer=answer, authority=authority,
-            additional=additional),
-            f"{resolver.name.upper()} answers{' with authority (aa)' if aa else ''}: "
-            f"{len(answer)} addresses, {summary}"),
+            additional=additional), answers),
     ), capture=CaptureSpec(seat.name, seat.interfaces[0].name, "udp port 53",
                            until=("dns.flags.response == 1", 1), show=("dns",)))
 
@@ -60,14 +64,17 @@ def _server_finds_mx(model, bench):
     mx = records(model, domain, "MX")
     target, address = model.mail_exchanger(domain)
     aa = ("aa",) if answered_with_authority(model, server, zone) else ()
-    return Section(f"Mail vers l'extérieur: {server.name.upper()} looks up the neighbour's MX", (
+    host = host_at(model, address).name.upper()
+    return Section(_("Mail vers l'extérieur: {server} looks up the neighbour's MX",
+                     server=server.name.upper()), (
         Step(server.name, f"dig {domain} MX", dig_shows(
             flags=("qr",) + aa,
             answer=[(name, rtype, data) for name, _, rtype, data in mx],
             authority=[(name, rtype, data) for name, _, rtype, data in records(model, zone.origin, "NS")]),
             f"{domain} " + ", ".join(f"MX {data}" for *_, data in mx)),
         Step(server.name, f"dig +short {target}", contains(address),
-             f"{target} is {host_at(model, address).name.upper()}{on_backbone(model, address)}"),
+             _("{target} is {host} on the backbone", target=target, host=host)
+             if on_backbone(model, address) else _("{target} is {host}", target=target, host=host)),
     ), capture=CaptureSpec(server.name, server.interfaces[0].name, "udp port 53",
                            until=("dns.flags.response == 1", 2), show=("dns",)))
 

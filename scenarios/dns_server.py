@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import all_of, contains, matches  # noqa: E402
 from scenarios.derive import host_at, own_mail_domain  # noqa: E402
@@ -25,7 +26,7 @@ from scenarios.dig import dig_shows  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "DNS, part 2: each bench serves its own zones"
+TITLE = _("DNS, part 2: each bench serves its own zones")
 
 
 class BenchZones:
@@ -62,22 +63,26 @@ def sections(model, bench):
     return [section for section in found if section and section.steps]
 
 
-def _checkzone(zone, claim):
+def _checkzone(zone, neighbours=False):
+    """named-checkzone on the zone's primary: it loads, with its serial."""
+    values = {"zone": zone.name, "serial": zone.soa.serial}
     return Step(zone.primary, f"named-checkzone {zone.name} {zone.file}",
                 contains(f"zone {zone.name}/IN: loaded serial {zone.soa.serial}", "OK"),
-                f"{claim} (serial {zone.soa.serial})")
+                _("the neighbour's {zone} loads (serial {serial})", **values) if neighbours
+                else _("{zone} loads (serial {serial})", **values))
 
 
 def _zone_files(zones):
-    steps = [_checkzone(zones.own, f"{zones.own.name} loads")]
+    steps = [_checkzone(zones.own)]
     if zones.copy:
-        steps.append(_checkzone(zones.copy, f"the neighbour's {zones.copy.name} loads"))
+        steps.append(_checkzone(zones.copy, neighbours=True))
     loaded = [contains("OK")]
     if zones.restricted:
         loaded.append(matches(rf"zone {re.escape(zones.restricted.name)}/IN: loaded"))
     steps.append(Step(zones.server.name, "named-checkconf -z /etc/bind/named.conf && echo OK",
-                      all_of(*loaded), "named.conf and every zone load"))
-    return Section(f"{zones.server.name.upper()}'s zone files are correct", tuple(steps))
+                      all_of(*loaded), _("named.conf and every zone load")))
+    return Section(_("{server}'s zone files are correct", server=zones.server.name.upper()),
+                   tuple(steps))
 
 
 def _seat_asks(zones):
@@ -86,21 +91,24 @@ def _seat_asks(zones):
     mx = zones.own.lookup(zones.own.origin, "MX")[0]
     steps = [Step(seat, f"dig @{address} {target}", dig_shows(
         flags=("qr", "aa", "rd", "ra"), answer=[(f"{target}.", "A", target_address)]),
-        f"{target} is {target_address}, with authority")]
+        _("{name} is {address}, with authority", name=target, address=target_address))]
     if zones.copy:
         far, far_address = zones.exchanger(zones.copy)
         steps.append(Step(seat, f"dig @{address} {far}", dig_shows(
             flags=("qr", "aa"), answer=[(f"{far}.", "A", far_address)]),
-            f"{far} is {far_address}, from {server}'s copy of the zone"))
+            _("{name} is {address}, from {server}'s copy of the zone", name=far,
+              address=far_address, server=server)))
     steps.append(Step(seat, f"dig @{address} {zones.own.name} MX", dig_shows(
         flags=("aa",), answer=[(zones.own.origin, "MX", mx)]), f"{zones.own.name} MX {mx}"))
     if zones.copy:
         resolver = host_at(zones.model, zones.seat.resolver).name.upper()
         primary = zones.model.zone(zones.copy.name).primary.upper()
         steps.append(Step(seat, f"dig +short {far}", contains(far_address),
-                          f"through {resolver}, the neighbour's name resolves too "
-                          f"({resolver} delegates to {primary})"))
-    return Section(f"{seat.upper()} asks {server} (the report's captures)", tuple(steps),
+                          _("through {resolver}, the neighbour's name resolves too "
+                            "({resolver} delegates to {primary})", resolver=resolver,
+                            primary=primary)))
+    return Section(_("{seat} asks {server} (the report's captures)", seat=seat.upper(),
+                     server=server), tuple(steps),
                    capture=CaptureSpec(seat, zones.seat.interfaces[0].name, "udp port 53",
                                        until=("dns.flags.response == 1", len(steps)),
                                        show=("dns",)))
@@ -115,15 +123,16 @@ def _secondary(zones):
     record = [r for r in zone.records if r.rtype == "A"][-1]
     ttl = zone.ttl if record.ttl is None else record.ttl
     line = f"{zone.absolute(record.owner)} {ttl} IN A {record.data}"
-    return Section(f"The secondary {name} ({secondary.ip})", (
+    return Section(_("The secondary {name} ({address})", name=name, address=secondary.ip), (
         Step(zones.seat.name, f"dig @{secondary.ip} +norec {zone.name} SOA", dig_shows(
             flags=("qr", "aa"), no_flags=("ra",), answer=[(zone.origin, "SOA", zone.soa.data())]),
-             f"{name} answers for {zone.name} with authority", wait=10),
+             _("{name} answers for {zone} with authority", name=name, zone=zone.name), wait=10),
         Step(secondary.name, f"dig @{zone.masters} {zone.name} AXFR",
              all_of(matches(r"^" + r"\s+".join(map(re.escape, line.split())) + "$",
-                            f"the record {line}"),
-                    matches(r"XFR size: \d+ records", "an XFR size")),
-             f"{server} lets {name} transfer the zone (allow-transfer {', '.join(zone.transfer_to)})"),
+                            _("the record {record}", record=line)),
+                    matches(r"XFR size: \d+ records", _("an XFR size"))),
+             _("{server} lets {name} transfer the zone (allow-transfer {addresses})",
+               server=server, name=name, addresses=", ".join(zone.transfer_to))),
     ))
 
 
@@ -133,7 +142,8 @@ def _access_rules(zones):
     if zones.copied:
         steps.append(Step(seat, f"dig @{zones.address} {zones.copied.name} AXFR",
                           contains("Transfer failed."),
-                          f"{server} refuses a zone transfer to {seat.upper()}"))
+                          _("{server} refuses a zone transfer to {seat}", server=server,
+                            seat=seat.upper())))
     client, zone = zones.allowed, zones.restricted
     if client is not None:
         reverse = ipaddress.ip_address(client.ip).reverse_pointer + "."
@@ -142,11 +152,13 @@ def _access_rules(zones):
         steps += [
             Step(client.name, f"dig @{asked} -x {client.ip}", dig_shows(
                 flags=("aa",), answer=[(reverse, "PTR", zone.lookup(reverse, "PTR")[0])]),
-                f"a client on {networks} may query the reverse zone {zone.name}"),
+                _("a client on {networks} may query the reverse zone {zone}", networks=networks,
+                  zone=zone.name)),
             Step(seat, f"dig @{zones.address} -x {client.ip}", dig_shows(status="REFUSED"),
-                 f"{seat.upper()} may not (allow-query {networks}): REFUSED"),
+                 _("{seat} may not (allow-query {networks}): REFUSED", seat=seat.upper(),
+                   networks=networks)),
         ]
-    return Section("Access rules", tuple(steps))
+    return Section(_("Access rules"), tuple(steps))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,14 @@
                                              (user: the class's student, model.student.name)
     log_lines(recipient)                     shell printing the mail.log lines for a recipient
     delivered(recipient, relay)             a check: the log's "status=sent" line for it
+    in_mailbox(host, user)                   the claim "the message is in HOST's /var/mail/USER"
+    said_nothing(program)                   a check: the command printed nothing ("{program}
+                                             said: ..." otherwise; program None: the shell)
 """
 
 import re
 
+from checks.findings import _
 from scenarios.checks import matches
 from scenarios.steps import Step
 
@@ -17,8 +21,23 @@ LAST_MESSAGE = "awk '/^From /{m=\"\"} {m=m $0 \"\\n\"} END{printf \"%s\", m}' /v
 
 def send(host, recipient, subject, body, claim=None):
     command = f'echo "{body}" | mail -s "{subject}" {recipient}'
-    return Step(host, command, lambda output: [] if not output.strip() else [f"mail said: {output.strip()}"],
-                claim or f"{host.upper()} sends \"{subject}\" to {recipient}")
+    return Step(host, command, said_nothing("mail"),
+                claim or _("{host} sends \"{subject}\" to {recipient}", host=host.upper(),
+                           subject=subject, recipient=recipient))
+
+
+def said_nothing(program=None):
+    def check(output):
+        if not output.strip():
+            return []
+        if program is None:
+            return [_("the shell said: {output}", output=output.strip())]
+        return [_("{program} said: {output}", program=program, output=output.strip())]
+    return check
+
+
+def in_mailbox(host, user):
+    return _("the message is in {host}'s /var/mail/{user}", host=host.upper(), user=user)
 
 
 def last_message(user):
@@ -36,5 +55,5 @@ def delivered(recipient, relay):
     else:
         status = r"status=sent \(250 2\.0\.0 Ok: queued as \w+\)"
     pattern = rf"to=<{re.escape(recipient)}>,.* relay={re.escape(relay)},.* {status}"
-    return matches(pattern, f"'to=<{recipient}>, ... relay={relay}, ... {status}' in mail.log"
-                   .replace("\\", ""))
+    line = f"to=<{recipient}>, ... relay={relay}, ... {status}".replace("\\", "")
+    return matches(pattern, _("'{line}' in mail.log", line=line))

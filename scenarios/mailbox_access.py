@@ -15,12 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from scenarios.checks import all_of, contains, matches  # noqa: E402
 from scenarios.mail import last_message, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "Mailbox access: IMAP and POP3 from the student's seat"
+TITLE = _("Mailbox access: IMAP and POP3 from the student's seat")
 SUBJECT, BODY = "Lecture IMAP POP3", "Bonjour depuis le serveur"
 
 # One line each, as typed in the host's shell: print the server's greeting, then the
@@ -58,32 +59,38 @@ def sections(model, bench):
     address = model.address(bench, server.key, on=seat.key)
     read = contains(f"Subject: {SUBJECT}", BODY)
     return [
-        Section(f"Dovecot on {SERVER}", (
+        Section(_("Dovecot on {server}", server=SERVER), (
             Step(s, "doveconf protocols disable_plaintext_auth ssl mail_location",
                  contains("protocols = imap pop3", "disable_plaintext_auth = no", "ssl = no",
                           "mail_location = mbox:~/mail:INBOX=/var/mail/%u"),
-                 f"{SERVER} serves IMAP and POP3 from /var/mail, plain-text logins, no TLS"),
+                 _("{server} serves IMAP and POP3 from /var/mail, plain-text logins, no TLS",
+                   server=SERVER)),
             send(s, student.name, SUBJECT, BODY),
             Step(s, last_message(student.name), contains(f"Subject: {SUBJECT}", BODY),
-                 f"the message is in /var/mail/{student.name}", wait=10),
+                 _("the message is in /var/mail/{user}", user=student.name), wait=10),
         )),
-        Section(f"{SEAT} reads the mailbox over IMAP and POP3", (
+        Section(_("{seat} reads the mailbox over IMAP and POP3", seat=SEAT), (
             Step(seat.name, imap_read(address, student.name, student.password),
-                 all_of(matches(r"^\* OK .*ready", "the IMAP greeting '* OK ... ready'"), read),
-                 f"{SEAT} reads \"{SUBJECT}\" over IMAP ({address}:143)"),
+                 all_of(matches(r"^\* OK .*ready", _("the IMAP greeting '* OK ... ready'")), read),
+                 _("{seat} reads \"{subject}\" over {protocol} ({address}:{port})", seat=SEAT,
+                   subject=SUBJECT, protocol="IMAP", address=address, port=143)),
             Step(seat.name, pop3_read(address, student.name, student.password),
-                 all_of(matches(r"^\+OK .*ready", "the POP3 greeting '+OK ... ready'"), read),
-                 f"{SEAT} reads \"{SUBJECT}\" over POP3 ({address}:110)"),
+                 all_of(matches(r"^\+OK .*ready", _("the POP3 greeting '+OK ... ready'")), read),
+                 _("{seat} reads \"{subject}\" over {protocol} ({address}:{port})", seat=SEAT,
+                   subject=SUBJECT, protocol="POP3", address=address, port=110)),
             Step(seat.name, imap_login(address, student.name, student.password + "x"),
                  contains("[AUTHENTICATIONFAILED] Authentication failed."),
-                 f"{SERVER} refuses a wrong password for {student.name}"),
+                 _("{server} refuses a wrong password for {user}", server=SERVER,
+                   user=student.name)),
             Step(s, f"grep -F 'Login: user=<{student.name}>' /var/log/dovecot.log",
                  all_of(contains(f"imap-login: Info: Login: user=<{student.name}>",
                                  f"pop3-login: Info: Login: user=<{student.name}>"),
                         matches(rf"Login: user=<{student.name}>, method=PLAIN, rip=\S+, "
                                 rf"lip={re.escape(address)},",
-                                f"plain-text logins on {address} (lip={address})")),
-                 f"/var/log/dovecot.log on {SERVER}: both logins, in plain text, on {address}"),
+                                _("plain-text logins on {address} (lip={address})",
+                                  address=address))),
+                 _("/var/log/dovecot.log on {server}: both logins, in plain text, on {address}",
+                   server=SERVER, address=address)),
         )),
     ]
 

@@ -15,14 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from evidence.capture import CaptureSpec  # noqa: E402
 from scenarios.checks import contains  # noqa: E402
 from scenarios.derive import own_mail_domain, relay  # noqa: E402
-from scenarios.mail import delivered, last_message, log_lines, send  # noqa: E402
+from scenarios.mail import delivered, in_mailbox, last_message, log_lines, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step  # noqa: E402
 
-TITLE = "Mail between benches, through MX records"
+TITLE = _("Mail between benches, through MX records")
 
 
 def sections(model, bench):
@@ -35,42 +36,45 @@ def sections(model, bench):
     part1_to, part2_to = f"{student}@{origin}", f"{student}@{part2}"
     back_to = f"{student}@{model.mail_origin(n)}"
     return [
-        Section(f"Mail vers l'extérieur: {here.upper()} writes to {part1_to}", (
+        Section(_("Mail vers l'extérieur: {host} writes to {recipient}", host=here.upper(),
+                  recipient=part1_to), (
             _mx(model, here, origin),
             send(here, part1_to, "Test test test", "tttttttttteeeeeeeeeeeesssssssssssttttttttt"),
             _relayed(model, here, part1_to, origin),
             Step(there, log_lines(part1_to), delivered(part1_to, "local"),
-                 f"{there.upper()}'s log: delivered to mailbox", wait=10),
+                 _("{host}'s log: delivered to mailbox", host=there.upper()), wait=10),
             Step(there, last_message(student), contains("Subject: Test test test", f"<root@{here}>",
                                                         "tttttttttteeee"),
-                 f"the message is in {there.upper()}'s /var/mail/{student}"),
+                 in_mailbox(there, student)),
         ), capture=backbone),
-        Section(f"Part 2: through the zone {part2}", (
+        Section(_("Part 2: through the zone {zone}", zone=part2), (
             _mx(model, here, part2),
             send(here, part2_to, "Test", "QWERTY"),
             _relayed(model, here, part2_to, part2),
             Step(there, last_message(student), contains("Subject: Test", "QWERTY"),
-                 f"the message is in {there.upper()}'s /var/mail/{student}", wait=10),
+                 in_mailbox(there, student), wait=10),
         ), capture=backbone),
-        Section(f"And back: {there.upper()} writes to {back_to}", (
+        Section(_("And back: {host} writes to {recipient}", host=there.upper(),
+                  recipient=back_to), (
             send(there, back_to, "Retour", "bien recu"),
             _relayed(model, there, back_to, model.mail_origin(n)),
             Step(here, last_message(student), contains("Subject: Retour", "bien recu"),
-                 f"the message is in {here.upper()}'s /var/mail/{student}", wait=10),
+                 in_mailbox(here, student), wait=10),
         )),
     ]
 
 
 def _mx(model, host, domain):
-    target, _ = model.mail_exchanger(domain)
+    target, _address = model.mail_exchanger(domain)
     data = next(d for d in model.lookup(domain, "MX") if d.split()[1].rstrip(".") == target)
-    return Step(host, f"dig +short {domain} MX", contains(data), f"the MX of {domain} is {target}")
+    return Step(host, f"dig +short {domain} MX", contains(data),
+                _("the MX of {domain} is {target}", domain=domain, target=target))
 
 
 def _relayed(model, host, recipient, domain):
     hop = relay(model, domain)
     return Step(host, log_lines(recipient), delivered(recipient, hop),
-                f"{host.upper()}'s log: relayed to {hop}, 250 Ok", wait=15)
+                _("{host}'s log: relayed to {hop}, 250 Ok", host=host.upper(), hop=hop), wait=15)
 
 
 if __name__ == "__main__":

@@ -39,17 +39,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.findings import _  # noqa: E402
 from scenarios import (connectivity, dns_lookup, dns_server, local_mail,  # noqa: E402
                        mailbox_access, mx_delivery)
 from scenarios.checks import all_of, contains, matches  # noqa: E402
 from scenarios.derive import alias_of, own_mail_domain  # noqa: E402
 from scenarios.dig import dig_shows  # noqa: E402
-from scenarios.mail import delivered, last_message, log_lines, send  # noqa: E402
+from scenarios.mail import delivered, last_message, log_lines, said_nothing, send  # noqa: E402
 from scenarios.runner import run_scenario  # noqa: E402
 from scenarios.steps import Section, Step, StepResult  # noqa: E402
 
-TITLE = "The report, by hand: from the first stage to the TP done"
-FINAL = "Fin du TP"  # the title of every final check begins with it
+TITLE = _("The report, by hand: from the first stage to the TP done")
+FINAL = "Fin du TP"  # the title of every final check begins with it (in French and English)
 LOG_FILE = "maillog_file"  # Postfix's own log (postlogd): Debian 12 has no syslog file
 TLS = ("smtpd_tls_security_level", "smtp_tls_security_level")
 PS2_PROMPTS = re.compile(r"^(> )+")  # bash's PS2 prompts, one per line of a here-document
@@ -71,12 +72,13 @@ class BenchAt(Step):
                  for h in moved]
         standing = {h.name: lab.plan.stage_of(h).name for h in hosts}
         lines += [f"{name}: stage {stage}" for name, stage in standing.items()]
-        problems = [f"{name} is at stage {stage}" for name, stage in standing.items()
-                    if stage != self.stage]
+        problems = [_("{host} is at stage {stage}", host=name, stage=stage)
+                    for name, stage in standing.items() if stage != self.stage]
         for host in moved:  # a reset host is the machine it was: its name, as at boot
             named = lab.cmd(host.name, "cat /etc/hostname").strip()
             if named != host.name:
-                problems.append(f"after its reset, {host.name}'s /etc/hostname says {named}")
+                problems.append(_("after its reset, {host}'s /etc/hostname says {name}",
+                                  host=host.name, name=named))
         return StepResult(self, "\n".join(lines) + "\n", problems)
 
 
@@ -89,9 +91,9 @@ class Edit(Step):
 
     def run(self, lab):
         said = PS2_PROMPTS.sub("", lab.cmd(self.host, self.command))
-        problems = [f"the shell said: {said.strip()}"] if said.strip() else []
+        problems = said_nothing()(said)
         if lab.cmd(self.host, f"cat {self.path}") != self.text:
-            problems.append(f"{self.path} does not hold the text typed")
+            problems.append(_("{path} does not hold the text typed", path=self.path))
         return StepResult(self, said, problems)
 
 
@@ -102,9 +104,10 @@ def edit(host, path, text, claim):
                 path=path, text=text)
 
 
-def quiet(claim):
-    """A step whose command prints nothing when it works."""
-    return lambda output: [f"{claim}: {output.strip()}"] if output.strip() else []
+def quiet(program=None):
+    """A step whose command prints nothing when it works ("PROGRAM said: ..." otherwise;
+    without a program: "the shell said: ...")."""
+    return said_nothing(program)
 
 
 def exit_code_0(*also):
@@ -176,18 +179,21 @@ def _handed_out(done):
     model, first = done.model, done.model.stages[0]
     server, seat, student = done.server.name, done.seat.name, model.student.name
     names = " ".join(h.name for h in done.hosts)
-    return Section(f"Le point de départ: stage {first.name} ({first.says_for(done.bench)})", (
+    return Section(_("Le point de départ: stage {stage} ({says})", stage=first.name,
+                     says=first.says_for(done.bench)), (
         BenchAt(server, f"# the bench as handed out: {names} at stage {first.name}", None,
-                f"bench {done.bench} is at stage {first.name}", stage=first.name,
-                bench=done.bench),
+                _("bench {bench} is at stage {stage}", bench=done.bench, stage=first.name),
+                stage=first.name, bench=done.bench),
         Step(server, "cat /proc/sys/net/ipv4/ip_forward", matches(r"^0$", "0"),
-             f"{server.upper()} does not route yet"),
+             _("{host} does not route yet", host=server.upper())),
         Step(seat, "cat /etc/resolv.conf", lambda out: [] if "nameserver" not in out
-             else ["expected no nameserver line"], f"{seat.upper()}'s resolv.conf names no server"),
+             else [_("expected no nameserver line")],
+             _("{host}'s resolv.conf names no server", host=seat.upper())),
         Step(server, "ls /etc/postfix/main.cf; debconf-show postfix | grep main_mailer_type",
              contains("No such file or directory", "No configuration"),
-             "Postfix is installed, not configured (no main.cf)"),
-        Step(server, f"id {student}", contains("no such user"), f"no account {student} yet"),
+             _("Postfix is installed, not configured (no main.cf)")),
+        Step(server, f"id {student}", contains("no such user"),
+             _("no account {user} yet", user=student)),
     ))
 
 
@@ -195,19 +201,21 @@ def _routing(done):
     forwarding = [h.name for h in done.hosts if h.forwarding]
     steps = []
     for name in forwarding:
-        steps += [Step(name, "echo 1 > /proc/sys/net/ipv4/ip_forward", quiet("echo said"),
-                       f"{name.upper()} routes between its LANs"),
+        steps += [Step(name, "echo 1 > /proc/sys/net/ipv4/ip_forward", quiet("echo"),
+                       _("{host} routes between its LANs", host=name.upper())),
                   Step(name, "cat /proc/sys/net/ipv4/ip_forward", matches(r"^1$", "1"),
-                       "ip_forward is 1")]
-    return Section("Configuration de base: " + ", ".join(n.upper() for n in forwarding)
-                   + " route", tuple(steps))
+                       _("ip_forward is 1"))]
+    return Section(_("Configuration de base: {hosts} route",
+                     hosts=", ".join(n.upper() for n in forwarding)), tuple(steps))
 
 
 def _resolvers(done):
     hosts = sorted((h for h in done.hosts if h.resolver), key=lambda h: h is not done.seat)
-    return Section(f"DNS: resolv.conf names {done.seat.resolver} on every host of the bench", tuple(
-        Step(h.name, f'echo "nameserver {h.resolver}" > /etc/resolv.conf', quiet("echo said"),
-             f"{h.name.upper()} asks {h.resolver}") for h in hosts))
+    return Section(_("DNS: resolv.conf names {address} on every host of the bench",
+                     address=done.seat.resolver), tuple(
+        Step(h.name, f'echo "nameserver {h.resolver}" > /etc/resolv.conf', quiet("echo"),
+             _("{host} asks {address}", host=h.name.upper(), address=h.resolver))
+        for h in hosts))
 
 
 def _postfix(done):
@@ -227,40 +235,46 @@ def _postfix(done):
     steps = [
         Step(server, "ls -l /var/spool/postfix", contains("maildrop", "incoming", "active",
                                                            "deferred"),
-             "the spool has maildrop, incoming, active, deferred (Analyse des dossiers)"),
-        Step(server, f"printf '%s\\n' {lines} | debconf-set-selections", quiet("debconf said"),
-             "the answers of dpkg-reconfigure's questions: Internet Site, "
-             f"mail name {done.mailname}, mynetworks {values['mynetworks']}"),
+             _("the spool has maildrop, incoming, active, deferred (Analyse des dossiers)")),
+        Step(server, f"printf '%s\\n' {lines} | debconf-set-selections", quiet("debconf"),
+             _("the answers of dpkg-reconfigure's questions: Internet Site, mail name "
+               "{mailname}, mynetworks {networks}", mailname=done.mailname,
+               networks=values["mynetworks"])),
         Step(server, "DEBIAN_FRONTEND=noninteractive dpkg-reconfigure postfix; "
                      "echo \"exit code $?\"",
              exit_code_0(f"setting mynetworks: {values['mynetworks']}",
                          "starting the Postfix mail system"),
-             "dpkg-reconfigure writes main.cf and /etc/mailname, and starts Postfix"),
+             _("dpkg-reconfigure writes main.cf and /etc/mailname, and starts Postfix")),
         Step(server, "postconf myhostname myorigin mydestination mynetworks; cat /etc/mailname",
              contains(f"myhostname = {values['myhostname']}", "myorigin = /etc/mailname",
                       f"mydestination = {first}", f"mynetworks = {values['mynetworks']}",
                       f"\n{done.mailname}\n"),
-             f"main.cf as the report's: mydestination = {first}"),
+             _("main.cf as the report's: mydestination = {value}", value=first)),
     ]
     if own_log or tls:
         settings = ([f"{LOG_FILE}={own_log}"] if own_log else []) + tls
+        if own_log and tls:
+            said = _("no syslog on this Debian: Postfix's own log file ({file}), TLS as the "
+                     "class has it", file=own_log)
+        elif own_log:
+            said = _("no syslog on this Debian: Postfix's own log file ({file})", file=own_log)
+        else:
+            said = _("no syslog on this Debian: Postfix's own log file, TLS as the class has it")
         steps.append(Step(server, f"postconf -e {' '.join(settings)} && service postfix reload",
-                          contains("refreshing the Postfix mail system"),
-                          "no syslog on this Debian: Postfix's own log file"
-                          + (f" ({own_log})" if own_log else "")
-                          + (", TLS as the class has it" if tls else "")))
+                          contains("refreshing the Postfix mail system"), said))
     steps += [
         Step(server, "postconf mail_version",
              matches(r"^mail_version = 3\.\d+", "mail_version = 3.x"),
-             "Postfix answers with its version"),
+             _("Postfix answers with its version")),
         Step(server, "postfix check; echo \"exit code $?\"", exit_code_0(),
-             "postfix check finds nothing wrong"),
+             _("postfix check finds nothing wrong")),
         Step(server, "cat /var/spool/postfix/etc/resolv.conf",
              contains(f"nameserver {done.server.resolver}"),
-             "Debian's master.cf runs smtp chrooted: its copy of resolv.conf names "
-             f"{done.server.resolver}"),
+             _("Debian's master.cf runs smtp chrooted: its copy of resolv.conf names {address}",
+               address=done.server.resolver)),
     ]
-    return Section(f"Postfix on {server.upper()}: dpkg-reconfigure postfix", tuple(steps))
+    return Section(_("Postfix on {server}: dpkg-reconfigure postfix", server=server.upper()),
+                   tuple(steps))
 
 
 def _accounts(done):
@@ -269,22 +283,23 @@ def _accounts(done):
     secret = student.password
     aliases = " && ".join(f"{{ grep -q '^{name}:' /etc/aliases || echo '{name}: {target}' "
                           f">> /etc/aliases; }}" for name, target in model.aliases)
-    return Section("Création de comptes & aliases", (
-        Step(server, f"useradd -m -u {student.uid} {student.name}", quiet("useradd said"),
-             f"the account {student.name}, uid {student.uid}, with a home"),
+    return Section("Création de comptes & aliases", (  # the report's heading, as it is
+        Step(server, f"useradd -m -u {student.uid} {student.name}", quiet("useradd"),
+             _("the account {user}, uid {uid}, with a home", user=student.name, uid=student.uid)),
         Step(server, f"printf '{secret}\\n{secret}\\n' | passwd {student.name}",
-             contains("password updated successfully"), f"{student.name}'s password, typed twice"),
+             contains("password updated successfully"),
+             _("{user}'s password, typed twice", user=student.name)),
         Step(server, "tail -n 1 /etc/passwd", contains(
             f"{student.name}:x:{student.uid}:{student.uid}::/home/{student.name}:/bin/sh"),
-             f"the account {student.name} exists, uid {student.uid}"),
-        Step(server, aliases, quiet("the shell said"),
-             "the class's aliases appended to /etc/aliases (those it lacks)"),
+             _("the account {user} exists, uid {uid}", user=student.name, uid=student.uid)),
+        Step(server, aliases, quiet(),
+             _("the class's aliases appended to /etc/aliases (those it lacks)")),
         Step(server, "cat /etc/aliases",
              all_of(*(matches(rf"^{re.escape(name)}:\s+{re.escape(target)}$", f"{name}: {target}")
                       for name, target in model.aliases)),
              ", ".join(f"{name}: {target}" for name, target in model.aliases)),
         Step(server, "newaliases && ls -l /etc/aliases /etc/aliases.db",
-             contains("/etc/aliases\n", "/etc/aliases.db"), "newaliases compiles aliases.db"),
+             contains("/etc/aliases\n", "/etc/aliases.db"), _("newaliases compiles aliases.db")),
     ))
 
 
@@ -296,17 +311,19 @@ def _local_mail(done):
     student = model.student.name
     root = alias_of(model, student)
     mailbox = f"{student}@{done.mailname}"
-    return Section(f"Local mail: {student} writes to {root}", (
+    return Section(_("Local mail: {user} writes to {alias}", user=student, alias=root), (
         Step(server, as_user(student, f'echo "Bonjour" | mail -s "Test" {root}'),
-             quiet("mail said"), f"{student} writes to {root} (mail, as {student})"),
+             quiet("mail"), _("{user} writes to {alias} (mail, as {user})", user=student,
+                              alias=root)),
         Step(server, log_lines(mailbox),
              all_of(contains(f"orig_to=<{root}>"), delivered(mailbox, "local")),
-             f"mail.log: {root}'s mail delivered to {student}'s mailbox (the alias)", wait=10),
+             _("mail.log: {alias}'s mail delivered to {user}'s mailbox (the alias)", alias=root,
+               user=student), wait=10),
         Step(server, as_user(student, "mail -H"), contains("Test"),
-             f"{student} finds it with mail"),
+             _("{user} finds it with mail", user=student)),
         send(server, f"{student}@{server}", "Test3", "Oups"),
         Step(server, last_message(student), contains("Subject: Test3", "Oups"),
-             f"root's message is in /var/mail/{student}", wait=10),
+             _("root's message is in /var/mail/{user}", user=student), wait=10),
         Step(server, "ls /var/spool/mail", contains(student), f"/var/spool/mail/{student}"),
     ))
 
@@ -314,37 +331,39 @@ def _local_mail(done):
 def _labels(done):
     server, student = done.server.name, done.model.student.name
     label, subject = local_mail.LABEL, f"TEST{done.bench}"
-    return Section("Les labels pour les comptes email", (
+    return Section("Les labels pour les comptes email", (  # the report's heading, as it is
         Step(server, f"chfn -f {label} root && grep ^root: /etc/passwd",
-             contains(f"root:x:0:0:{label}"), f"root's label is {label}"),
+             contains(f"root:x:0:0:{label}"), _("root's label is {label}", label=label)),
         send(server, student, subject, "azerty"),
         Step(server, last_message(student),
              contains(f"Subject: {subject}", f"From: {label} <root@{server}>"),
-             f"the message shows From: {label} <root@{server}>", wait=10),
+             _("the message shows From: {label} <root@{host}>", label=label, host=server),
+             wait=10),
     ))
 
 
 def _dovecot(done):
     server = done.server.name
-    steps = [edit(server, path, text, f"{path}: the class's")
+    steps = [edit(server, path, text, _("{path}: the class's", path=path))
              for path, text in done.dovecot.items()]
     steps += [
         Step(server, "doveconf -n -x >/dev/null; echo \"exit code $?\"", exit_code_0(),
-             "doveconf finds nothing wrong"),
-        Step(server, "service dovecot start", contains("dovecot"), "Dovecot starts"),
+             _("doveconf finds nothing wrong")),
+        Step(server, "service dovecot start", contains("dovecot"), _("Dovecot starts")),
         Step(server, "service dovecot status", contains("dovecot is running"),
-             "Dovecot runs (IMAP, POP3)", wait=5),
+             _("Dovecot runs (IMAP, POP3)"), wait=5),
     ]
-    return Section(f"Not in the report: Dovecot on {server.upper()}, as the class's mail stage "
-                   "has it", tuple(steps))
+    return Section(_("Not in the report: Dovecot on {server}, as the class's mail stage has it",
+                     server=server.upper()), tuple(steps))
 
 
 def _part2_postfix(done):
     server, destinations = done.server.name, done.main_cf["mydestination"]
-    return Section(f"{server.upper()} is both the SMTP and the DNS server: main.cf", (
+    return Section(_("{server} is both the SMTP and the DNS server: main.cf",
+                     server=server.upper()), (
         Step(server, f"postconf -e 'mydestination = {destinations}' && service postfix reload",
-             contains("refreshing the Postfix mail system"), "every mail domain of the bench in "
-             "mydestination"),
+             contains("refreshing the Postfix mail system"),
+             _("every mail domain of the bench in mydestination")),
         Step(server, "postconf mydestination", contains(f"mydestination = {destinations}"),
              f"mydestination = {destinations}"),
     ))
@@ -355,24 +374,26 @@ def _named(done):
     zones = model.zones_on(server)
     folders = sorted({str(Path(z.file).parent) for z in zones})
     own = model.zone(own_mail_domain(model, done.bench))
-    steps = [Step(server, f"mkdir -p {' '.join(folders)}", quiet("mkdir said"),
-                  f"{', '.join(folders)} for the zone files")]
-    steps += [edit(server, path, text, f"{path} written") for path, text
+    steps = [Step(server, f"mkdir -p {' '.join(folders)}", quiet("mkdir"),
+                  _("{folders} for the zone files", folders=", ".join(folders)))]
+    steps += [edit(server, path, text, _("{path} written", path=path)) for path, text
               in named_files_in_order(done.named)]
     steps += [Step(server, f"named-checkzone {z.name} {z.file}",
                    contains(f"zone {z.name}/IN: loaded serial {z.soa.serial}", "OK"),
-                   f"{z.name} loads (serial {z.soa.serial})") for z in zones]
+                   _("{zone} loads (serial {serial})", zone=z.name, serial=z.soa.serial))
+              for z in zones]
     steps += [
         Step(server, "named-checkconf -z /etc/bind/named.conf >/dev/null; echo \"exit code $?\"",
-             exit_code_0(), "named.conf and every zone load"),
+             exit_code_0(), _("named.conf and every zone load")),
         Step(server, "rndc reload", contains("server reload successful"),
-             "named, still on Debian's configuration, reloads the new one"),
+             _("named, still on Debian's configuration, reloads the new one")),
         Step(server, f"dig @127.0.0.1 +norec {own.name} SOA",
              dig_shows(flags=("aa",), answer=[(own.origin, "SOA", own.soa.data())]),
-             f"{server.upper()} answers for {own.name} with authority", wait=10),
+             _("{name} answers for {zone} with authority", name=server.upper(), zone=own.name),
+             wait=10),
     ]
-    return Section(f"{server.upper()}'s zones: named.conf.local, the zone files, rndc reload",
-                   tuple(steps))
+    return Section(_("{server}'s zones: named.conf.local, the zone files, rndc reload",
+                     server=server.upper()), tuple(steps))
 
 
 def _part2_digs(done):
@@ -385,34 +406,37 @@ def _part2_digs(done):
         target, target_address = zones.exchanger(zone)
         steps.append(Step(seat, f"dig @{address} {target}", dig_shows(
             flags=("qr", "aa"), answer=[(f"{target}.", "A", target_address)]),
-            f"{target} is {target_address}, with authority"))
+            _("{name} is {address}, with authority", name=target, address=target_address)))
     client, restricted = zones.allowed, zones.restricted
     if client is not None:
         asked = done.model.address(done.bench, zones.server.key, on=client.key)
         reverse = ipaddress.ip_address(client.ip).reverse_pointer + "."
         steps.append(Step(client.name, f"dig @{asked} -x {client.ip}", dig_shows(
             flags=("aa",), answer=[(reverse, "PTR", restricted.lookup(reverse, "PTR")[0])]),
-            f"{client.name.upper()} may query {restricted.name} (allow-query)"))
-    return Section(f"{seat.upper()} asks {zones.server.name.upper()} (the report's captures)",
-                   tuple(steps))
+            _("{client} may query {zone} (allow-query)", client=client.name.upper(),
+              zone=restricted.name)))
+    return Section(_("{seat} asks {server} (the report's captures)", seat=seat.upper(),
+                     server=zones.server.name.upper()), tuple(steps))
 
 
 def _secondary(done, host, files):
     zones = done.model.zones_copied_by(host.name)
     zone = next((z for z in zones if not z.allow_query), zones[0])
-    steps = [edit(host.name, path, text, f"{path} written")
+    steps = [edit(host.name, path, text, _("{path} written", path=path))
              for path, text in named_files_in_order(files)]
     steps += [
         Step(host.name, "named-checkconf /etc/bind/named.conf; echo \"exit code $?\"",
-             exit_code_0(), "named.conf is correct"),
+             exit_code_0(), _("named.conf is correct")),
         Step(host.name, "rndc reload", contains("server reload successful"),
-             f"{host.name.upper()} reloads: it asks {zone.masters} for its zones"),
+             _("{host} reloads: it asks {address} for its zones", host=host.name.upper(),
+               address=zone.masters)),
         Step(done.seat.name, f"dig @{host.ip} +norec {zone.name} SOA",
              dig_shows(flags=("aa",), answer=[(zone.origin, "SOA", zone.soa.data())]),
-             f"{host.name.upper()} answers for {zone.name} with authority (AXFR done)", wait=15),
+             _("{host} answers for {zone} with authority (AXFR done)", host=host.name.upper(),
+               zone=zone.name), wait=15),
     ]
-    return Section(f"The secondary {host.name.upper()}: copies of "
-                   f"{', '.join(z.name for z in zones)}", tuple(steps))
+    return Section(_("The secondary {host}: copies of {zones}", host=host.name.upper(),
+                     zones=", ".join(z.name for z in zones)), tuple(steps))
 
 
 def _fresh_logs(done):
@@ -420,11 +444,12 @@ def _fresh_logs(done):
     mail server's log starts afresh, so that those checks read lines of their own mails."""
     model = done.model
     servers = [done.server.name, model.server(model.neighbour(done.bench)).name]
-    return Section("Avant les vérifications: mail.log starts afresh on "
-                   + " and ".join(s.upper() for s in servers), tuple(
+    return Section(_("Avant les vérifications: mail.log starts afresh on {server} and "
+                     "{neighbour}", server=servers[0].upper(), neighbour=servers[1].upper()), tuple(
         Step(server, "postfix logrotate && ls /var/log/", matches(r"mail\.log\.\d{8}-\d{6}",
                                                                   "mail.log.DATE-TIME"),
-             f"{server.upper()}: postfix logrotate (mail.log.DATE-TIME.gz)") for server in servers))
+             _("{server}: postfix logrotate (mail.log.DATE-TIME.gz)", server=server.upper()))
+        for server in servers))
 
 
 # --- the end: the finished TP's own checks --------------------------------------------------------
@@ -437,7 +462,9 @@ def final_checks(model, bench):
         played.append(mailbox_access)
     found = [_same_main_cf(done, last)] + [section for scenario in played
                                            for section in scenario.sections(model, bench)]
-    return [replace(section, title=f"{FINAL} (stage {last}): {section.title}") for section in found]
+    return [replace(section, heading=_("{final} (stage {stage}): {title}", final=FINAL,
+                                       stage=last, title=section.heading))
+            for section in found]
 
 
 def _same_main_cf(done, last):
@@ -446,10 +473,12 @@ def _same_main_cf(done, last):
 
     def check(output):
         seen = {line.rstrip() for line in output.splitlines()}
-        return [f"expected '{line}'" for line in expected if line not in seen]
-    return Section(f"{server.upper()}'s main.cf holds the values of stage {last}", (
+        return [_("expected '{line}'", line=line) for line in expected if line not in seen]
+    return Section(_("{server}'s main.cf holds the values of stage {stage}",
+                     server=server.upper(), stage=last), (
         Step(server, f"postconf {' '.join(values)}", check,
-             f"each of the {len(values)} parameters the class's main.cf sets has its value"),
+             _("each of the {count} parameters the class's main.cf sets has its value",
+               count=len(values))),
     ))
 
 
@@ -472,7 +501,7 @@ def default_options(argv=None):
     parser = _Quiet(add_help=False)
     add_class_options(parser)
     try:
-        known, _ = parser.parse_known_args(argv)
+        known, _rest = parser.parse_known_args(argv)
         return argv + ["--stage", ClassSpec(known.class_file).stages[0].name]
     except (ValueError, ClassFileError, UsageError, OSError):
         return argv

@@ -113,7 +113,8 @@ def test_bad_input_is_named_in_one_line(what, argv, environment, named):
 
 def test_not_root_is_told_to_use_sudo():
     """As `nobody`, from a copy of the tree `nobody` can read."""
-    with readable_copy(("lab", "scenarios", "services", "topologies", "evidence")) as copy:
+    with readable_copy(("lab", "scenarios", "checks", "services", "topologies",
+                        "evidence")) as copy:
         result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                                  PYTHON, "scenarios/connectivity.py"], cwd=copy,
                                 capture_output=True, text=True, timeout=60)

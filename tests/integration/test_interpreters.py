@@ -14,7 +14,7 @@ from tests.integration.conftest import REPO, leftovers
 from tests.readable_copy import readable_copy
 
 PYTHON = "/usr/bin/python3"
-CODE = ("lab", "scenarios", "services", "topologies", "evidence")
+CODE = ("lab", "scenarios", "checks", "services", "topologies", "evidence")
 
 
 @pytest.fixture(scope="module")

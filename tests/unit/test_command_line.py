@@ -58,6 +58,15 @@ def test_scenario_refuses_a_seat_of_the_other_class():
             "--client d54: no such host in this class")
 
 
+def test_scenario_refuses_an_unknown_language_in_the_reader_s():
+    english = {"LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    refused(run("scenarios/connectivity.py", "--lang", "xx", **english),
+            "scenarios/connectivity.py: --lang xx: no such language (known: en, fr)")
+    refused(run("scenarios/mx_delivery.py", "--lang", "de", **{**english, "LANG": "fr_FR.UTF-8"}),
+            "scenarios/mx_delivery.py: --lang de : langue inconnue (connues : en, fr)")
+    refused(run("-m", "scenarios", "dns_lookup", "--lang", "", **english), "--lang : no such")
+
+
 def test_scenario_refuses_bad_benches_before_anything_starts():
     refused(run("scenarios/connectivity.py", "--benches", "1-300"), "bench 300 is out of range")
 

@@ -1,7 +1,8 @@
 """lint's words in French and English (gettext), and its command line.
 
-Every message the code of checks/ passes to _() is in both catalogs (translated, with the
-same {values}), and no catalog holds a message the code no longer uses; the .po files pass
+Every message the code of checks/ (and of classroom/, and the scenarios' PASS/FAIL lines of
+scenarios/) passes to _() is in both catalogs (translated, with the same {values}), and no
+catalog holds a message the code no longer uses; the .po files pass
 msgfmt --check, and the in-memory compilation gives what msgfmt gives. The command line
 prints one block a finding, exits 1 with findings, 0 without, 2 on bad input (one line)."""
 
@@ -50,6 +51,19 @@ def test_a_message_missing_from_a_catalog_is_reported():
     assert problems("fr", used) == ["fr: missing (planted.py:1): a message nobody translated"]
 
 
+def test_the_scenarios_pass_fail_lines_are_in_the_catalogs_too():
+    """scenarios/ speaks through the same catalogs: its messages are among those used, and
+    one missing from a catalog is reported like any other."""
+    scenarios = used_msgids(REPO / "scenarios")
+    assert {"PASS  {claim}", "FAIL  {claim}: {problems}",
+            "=== PASS: {passed}/{total} steps passed ==="} <= set(scenarios)
+    assert set(scenarios) <= set(used_msgids())
+    planted = {**used_msgids(), "{seat} reaches nobody": ["connectivity.py:1"]}
+    for lang in LANGUAGES:
+        assert problems(lang, planted) == [f"{lang}: missing (connectivity.py:1): "
+                                           "{seat} reaches nobody"]
+
+
 def test_a_message_that_is_no_plain_string_cannot_be_extracted(tmp_path):
     (tmp_path / "planted.py").write_text("from checks.findings import _\nx = _(message)\n")
     with pytest.raises(NotLiteral, match="planted.py:2"):
@@ -62,6 +76,19 @@ def test_french_is_french():
     assert french("why: {text}") == "pourquoi : {text}"
 
 
+# the values of the scenarios' messages (scenarios/*.py: titles, claims, problems)
+SCENARIO_VALUES = {
+    "addresses": "a", "alias": "a", "bench": 54, "chains": "c", "claim": "c", "client": "c",
+    "count": 2, "file": "f", "final": "f", "flags": "f", "folders": "f", "got": "g",
+    "hop": "h", "instructor": "i", "label": "l", "line": "l", "loss": 0, "mailname": "m",
+    "neighbour": "n", "networks": "n", "output": "o", "passed": 1, "port": 25, "primary": "p",
+    "problems": "p", "program": "p", "protocol": "p", "received": 3, "recipient": "r",
+    "record": "r", "resolver": "r", "says": "s", "seat": "s", "seconds": 4, "section": "s",
+    "seen": "s", "sent": 3, "server": "s", "stage": "s", "status": "s", "subject": "s",
+    "summary": "s", "title": "t", "total": 2, "ttl": 64, "ttls": "t", "uid": 1001, "user": "u",
+    "value": "v", "what": "w", "zones": "z"}
+
+
 def test_every_message_renders_in_both_languages():
     values = {"key": "k", "name": "n", "first": 1, "database": "d", "source": "s", "item": "i",
               "domain": "d", "exchanger": "e", "network": "n", "near": "n", "zone": "z",
@@ -69,6 +96,7 @@ def test_every_message_renders_in_both_languages():
               "written": "w", "origin": "o", "address": "a", "folder": "f", "leaf": "l",
               "text": "t", "lang": "l", "known": "k", "dir": "d", "files": "f", "host": "h",
               "hosts": "h", "reason": "r", "serial": 2}
+    values = {**SCENARIO_VALUES, **values}
     for lang in LANGUAGES:
         for msgid in used_msgids():
             assert translator(lang)(msgid).format(**values)

@@ -8,9 +8,13 @@ import re
 
 import pytest
 
+from checks.findings import Text
+from checks.i18n import translator
 from scenarios import (bounce, class_mail, connectivity, deferred_queue, dns_lookup,
                        dns_server, local_mail, mx_delivery)
 from scenarios.__main__ import known
+from scenarios.runner import _seated_at, verdict_line
+from scenarios.steps import StepResult, english, render
 from topologies.classfile import CLASSES
 from topologies.model import classroom
 
@@ -156,6 +160,67 @@ def test_nothing_of_the_other_class_shows(class_file):
                          re.IGNORECASE)
     leaks = {m.group(1) for text in texts(model) for m in pattern.finditer(text)}
     assert leaks == set()
+
+
+@by_class
+def test_every_title_and_claim_reads_in_french(class_file):
+    """Each Text renders in French, other than its English; a plain str (the report's own
+    French headings, a record as dig prints it) is the same in both."""
+    model = classroom(path=class_file)
+    french = translator("fr")
+    for scenario in SCENARIOS:
+        assert render(scenario.TITLE, french) != english(scenario.TITLE)
+        for section in all_sections(model, scenario):
+            for text in [section.heading] + [each.said for each in section.steps]:
+                shown = render(text, french)
+                assert "{" not in shown
+                if isinstance(text, Text):
+                    assert shown != english(text), english(text)
+                else:
+                    assert shown == text
+
+
+def test_the_pass_fail_lines_in_either_language():
+    model = classroom(path=IUT)
+    direct = step(connectivity, model, 54, "ping -c 3 10.54.1.1")
+    passed = StepResult(direct, REPORT_PING_DIRECT, direct.check(REPORT_PING_DIRECT))
+    failed = StepResult(direct, REPORT_PING_STP, direct.check(REPORT_PING_STP))
+    en, fr = translator("en"), translator("fr")
+    assert verdict_line(passed, en) == \
+        "PASS  D54 reaches S54 itself, nothing forwarded: 3 replies, ttl=64"
+    assert verdict_line(passed, fr) == \
+        "RÉUSSI  D54 joint S54 lui-même, sans routage : 3 réponses, ttl=64"
+    assert verdict_line(failed, en) == ("FAIL  D54 reaches S54 itself, nothing forwarded: "
+                                        "3 replies, ttl=64: expected ttl=64 on every reply, "
+                                        "saw ttl [63]")
+    assert verdict_line(failed, fr) == ("ÉCHEC  D54 joint S54 lui-même, sans routage : "
+                                        "3 réponses, ttl=64 : ttl=64 attendu sur chaque "
+                                        "réponse, vu ttl [63]")
+
+
+def test_a_seat_moved_by_client_moves_in_the_claims_in_either_language():
+    model = classroom(path=IUT)
+    moved = _seated_at(connectivity.sections(model, 54), "d54", "g54")
+    first = moved[0].steps[0]
+    assert first.host == "g54"
+    assert first.claim == "G54 reaches S54 itself, nothing forwarded: 3 replies, ttl=64"
+    assert render(first.said, translator("fr")).startswith("G54 joint S54 lui-même")
+
+
+def test_the_machines_speak_c_whatever_the_reader_s_language(monkeypatch):
+    """The hosts inherit the scenario's environment: their programs must say what the checks
+    read (English, C.UTF-8), a French reader's LANG notwithstanding; it is back afterwards."""
+    import os
+
+    from scenarios.runner import _machines_locale
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    monkeypatch.setenv("LC_MESSAGES", "fr_FR.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "fr")
+    with _machines_locale():
+        assert {k: v for k, v in os.environ.items() if k.startswith(("LANG", "LC_"))} == \
+            {"LANG": "C.UTF-8"}
+    assert (os.environ["LANG"], os.environ["LC_MESSAGES"], os.environ["LANGUAGE"]) == \
+        ("fr_FR.UTF-8", "fr_FR.UTF-8", "fr")
 
 
 @by_class
