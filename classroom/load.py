@@ -1,9 +1,11 @@
 """The classroom under load: every bench's students typing at once.
 
-    measure_load(url, codes, model, server_pid, terminals=3, rounds=20)
+    measure_load(url, codes, model, server_pid, terminals=3, rounds=20, pause=0.0)
         For each bench: log in with its code, open `terminals` terminals (its first hosts),
         and in each, `rounds` times (after one unmeasured first command): type
-        `echo $((K+1))` and wait for K+1 in the output (a number the typed line does not hold). All terminals type at once, while the
+        `echo $((K+1))` and wait for K+1 in the output (a number the typed line does not hold),
+        then, with a pause, wait about that long (0.5 to 1.5 times it: a person's pace; 0: a
+        burst, every terminal typing again as soon as it has its answer). All terminals type at once, while the
         instructor's page reloads the class view and the state every second. Returns
         {"terminals", "echoes", "lost", "p50_ms", "p99_ms", "max_ms", "cpu_percent"
          (the server process over the run: 100 = one core), "rss_mib" (its resident memory
@@ -13,6 +15,7 @@
 
 import asyncio
 import os
+import random
 import statistics
 import time
 
@@ -35,8 +38,10 @@ def rss_mib(pid):
     return 0.0
 
 
-async def _typist(ws, number, rounds, latencies, lost):
+async def _typist(ws, number, rounds, latencies, lost, pause=0.0):
     for round_ in range(-1, rounds):  # round -1: the shell's first command, not measured
+        if pause and round_ >= 0:
+            await asyncio.sleep(pause * (0.5 + random.random()))  # a person's pace
         value = 100000 + number * 1000 + round_ + 1
         began = time.monotonic()
         await ws.send_bytes(f"echo $(({value}+1))\r".encode())
@@ -54,7 +59,7 @@ async def _typist(ws, number, rounds, latencies, lost):
             latencies.append(time.monotonic() - began)
 
 
-async def _bench(url, origin, code, hosts, rounds, latencies, lost, first):
+async def _bench(url, origin, code, hosts, rounds, latencies, lost, first, pause):
     client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
     try:
         async with client.post(url + "login", data={"code": code}, headers={"Origin": origin},
@@ -66,7 +71,7 @@ async def _bench(url, origin, code, hosts, rounds, latencies, lost, first):
                    for host in hosts]
         for ws in sockets:  # the prompt first: a shell that is ready
             await ws.receive(timeout=ECHO_TIMEOUT)
-        await asyncio.gather(*(_typist(ws, first + index, rounds, latencies, lost)
+        await asyncio.gather(*(_typist(ws, first + index, rounds, latencies, lost, pause)
                                for index, ws in enumerate(sockets)))
         for ws in sockets:
             await ws.close()
@@ -94,7 +99,7 @@ async def _watch(url, origin, code, done, views):
         await client.close()
 
 
-async def _measure(url, codes, model, server_pid, terminals, rounds):
+async def _measure(url, codes, model, server_pid, terminals, rounds, pause=0.0):
     origin = url.rstrip("/")
     latencies, lost, views = [], [], []
     began, cpu = time.monotonic(), cpu_seconds(server_pid)
@@ -102,7 +107,7 @@ async def _measure(url, codes, model, server_pid, terminals, rounds):
     for index, bench in enumerate(model.benches):
         hosts = [h.name for h in model.hosts if h.bench == bench][:terminals]
         jobs.append(_bench(url, origin, codes[str(bench)], hosts, rounds, latencies, lost,
-                           index * terminals))
+                           index * terminals, pause))
     done = asyncio.Event()
     watcher = asyncio.create_task(_watch(url, origin, codes["instructor"], done, views))
     await asyncio.gather(*jobs)
@@ -121,5 +126,5 @@ async def _measure(url, codes, model, server_pid, terminals, rounds):
             "instructor_views_ok": views.count(200)}
 
 
-def measure_load(url, codes, model, server_pid, terminals=3, rounds=20):
-    return asyncio.run(_measure(url, codes, model, server_pid, terminals, rounds))
+def measure_load(url, codes, model, server_pid, terminals=3, rounds=20, pause=0.0):
+    return asyncio.run(_measure(url, codes, model, server_pid, terminals, rounds, pause))
