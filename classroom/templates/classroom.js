@@ -181,7 +181,10 @@
     run.disabled = !engine;
     if (!engine) { box.appendChild(el("p", {"class": "empty"}, words.noEngine)); }
     if (!panel) { box.appendChild(el("p", {"class": "empty"}, words.noCheck)); return; }
-    box.appendChild(el("p", {"class": "made"}, fill(words.checked, {text: panel.made})));
+    var when = new Date(panel.made);
+    var shown = isNaN(when) ? panel.made
+      : when.toLocaleString(document.documentElement.lang || undefined);
+    box.appendChild(el("p", {"class": "made"}, fill(words.checked, {text: shown})));
     panel.objectives.forEach(function (objective) {
       var item = el("div", {"class": "objective " + objective.state.replace(" ", "_"),
                             "data-objective": objective.id});
@@ -189,7 +192,7 @@
       head.appendChild(el("span", {"class": "state"}, objective.label));
       head.appendChild(el("span", {"class": "title"}, objective.title));
       item.appendChild(head);
-      if (objective.state !== "PASS" && objective.evidence.length) {
+      if (objective.state === "FAIL" && objective.evidence.length) {  // NOT YET: still to do
         var first = objective.evidence[0];
         item.appendChild(el("pre", {}, first.host + "# " + first.command + "\n" + first.output));
       }

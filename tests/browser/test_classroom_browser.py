@@ -26,6 +26,7 @@ from topologies.model import classroom
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
@@ -121,7 +122,8 @@ def test_a_student_pings_and_opens_a_hint_the_instructor_sees_the_class(served, 
 
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#check .objective"))
     made = "var m = document.querySelector('#check .made'); return m ? m.textContent : '';"
-    if browser.find_element(By.ID, "run-check").is_enabled():  # the engine: the live bench
+    checked = browser.find_element(By.ID, "run-check").is_enabled()
+    if checked:  # the engine is there: check the live bench
         before = browser.execute_script(made)
         browser.find_element(By.ID, "run-check").click()
         WebDriverWait(browser, 180).until(lambda b: b.execute_script(made) not in ("", before))
@@ -133,6 +135,8 @@ def test_a_student_pings_and_opens_a_hint_the_instructor_sees_the_class(served, 
     wait.until(lambda b: b.find_elements(
         By.CSS_SELECTOR, f'#check [data-objective="{objective}"] li.hint'))
     SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.execute_script("document.querySelector('#check li.hint').scrollIntoView("
+                           "{block: 'center'})")
     browser.save_screenshot(str(SHOTS / "classroom-student.png"))
 
     log_in(browser, url, codes["instructor"])
@@ -143,9 +147,33 @@ def test_a_student_pings_and_opens_a_hint_the_instructor_sees_the_class(served, 
     browser.find_element(By.CSS_SELECTOR,
                          f'button.open[data-host="{model.instructor.name}"]').click()
     wait.until(lambda b: f"root@{model.instructor.name.upper()}:~#" in screen_text(b))
-    browser.switch_to.frame(browser.find_element(By.ID, "classview"))
-    row = wait.until(expected_conditions.presence_of_element_located(
-        (By.ID, f"bench-{bench}")))
-    assert row.find_elements(By.CSS_SELECTOR, "td.cell.fail")
+    everyone = browser.find_element(By.ID, "check-all")
+    if checked:  # the engine is there: check every bench, as an instructor does
+        everyone.click()
+        WebDriverWait(browser, 180).until(lambda b: everyone.is_enabled())
+
+    def class_view_row(b):
+        """Bench's row in the class view, once the frame (reloaded after a check) shows every
+        cell checked."""
+        b.switch_to.default_content()
+        b.switch_to.frame(b.find_element(By.ID, "classview"))
+        rows = b.find_elements(By.ID, f"bench-{bench}")
+        unchecked = checked and b.find_elements(By.CSS_SELECTOR, "td.cell.none")
+        return rows[0] if rows and not unchecked else None
+    row = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)
+                        ).until(class_view_row)
+    assert row.find_elements(By.CSS_SELECTOR, "td.num")[-1].text == "1"  # the hint opened
+    browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", row)
     browser.switch_to.default_content()
-    browser.save_screenshot(str(SHOTS / "classroom-instructor.png"))
+    browser.execute_script("window.scrollTo(0, 0)")
+    whole_page(browser, SHOTS / "classroom-instructor.png")
+
+
+def whole_page(browser, path):
+    """The whole page, beyond the window (Chromium's DevTools protocol)."""
+    import base64
+    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+    path.write_bytes(base64.b64decode(shot["data"]))
