@@ -6,12 +6,15 @@ started).
     parse_listen(text)       (address, port); UsageError says what is wrong
     bind(address, port)      a listening socket (port 0: a free one); UsageError says why not
     url_of(sock)             http://ADDRESS:PORT/ as a browser on this machine types it
-                             (0.0.0.0: 127.0.0.1 here, the machine's own addresses elsewhere)
+                             (0.0.0.0: 127.0.0.1)
+    public_url(sock)         what the students type (0.0.0.0: the machine's first global
+                             address), for the access sheet
 """
 
 import errno
 import ipaddress
 import socket
+import subprocess
 
 from lab.base.errors import UsageError
 
@@ -65,3 +68,25 @@ def url_of(sock):
     if ":" in address:
         address = f"[{address}]"
     return f"http://{address}:{port}/"
+
+
+def machine_addresses(listing=None):
+    """The machine's own global IPv4 addresses (`ip -4 -o addr show scope global`)."""
+    if listing is None:
+        try:
+            listing = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
+                                     capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            listing = ""
+    return [word.split("/")[0] for line in listing.splitlines()
+            for before, word in zip(line.split(), line.split()[1:]) if before == "inet"]
+
+
+def public_url(sock, addresses=None):
+    """What the students type: the listening address, or for 0.0.0.0 the machine's first
+    global address (this machine's browser can use url_of)."""
+    address, port = sock.getsockname()[:2]
+    if address not in ("0.0.0.0", "::"):
+        return url_of(sock)
+    found = machine_addresses() if addresses is None else addresses
+    return f"http://{found[0]}:{port}/" if found else url_of(sock)

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from checks.i18n import language, translator
 from classroom.access import Access, write_sheet
-from classroom.listen import DEFAULT, bind, parse_listen, url_of
+from classroom.listen import DEFAULT, bind, parse_listen, public_url, url_of
 from classroom.server import Classroom, make_app
 from lab.base.errors import UsageError
 from lab.command.compose import build_lab, enter_runtime, guarded
@@ -64,17 +64,20 @@ def main(argv=None):
 
 def serve(model, overrides, plan, sock, results):
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="classroom: %(message)s")
-    url = url_of(sock)
+    url, students = url_of(sock), public_url(sock)
     translate = translator(language(None))
     with sock, build_lab(model, overrides, plan=plan) as lab:
         from classroom.door import LabDoor
         door = LabDoor(lab, results)
         door.fence_hosts()
         access = Access(model.benches)
-        sheet = write_sheet(access, url, model, results, translate)
+        sheet = write_sheet(access, students, model, results, translate)
         room = Classroom(door, access, results,
-                         on_rotate=lambda: write_sheet(access, url, model, results, translate))
+                         on_rotate=lambda: write_sheet(access, students, model, results,
+                                                       translate))
         print(f"*** The classroom: {url}   ({lab.plan.summary()})")
+        if students != url:
+            print(f"*** Students open {students} (the access sheet says so)")
         print(f"*** Access sheet (one code a bench, one for you; keep it private): "
               f"{sheet[0]}, {sheet[1]}")
         print(exposure(sock))

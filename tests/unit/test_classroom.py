@@ -294,3 +294,20 @@ def test_the_class_view_takes_each_bench_s_last_check():
     assert found.made == later.made and found.objectives is later.objectives
     assert merged(None, {}, MODEL.benches) is None
     assert [b.bench for b in merged(None, {LAST: later}, MODEL.benches).benches] == [LAST]
+
+
+def test_the_sheet_gives_students_the_machine_s_address_when_listening_everywhere():
+    from classroom.listen import machine_addresses, public_url
+
+    class Bound:
+        def __init__(self, address):
+            self.address = address
+
+        def getsockname(self):
+            return (self.address, 8054)
+    listing = ("2: eth0    inet 192.0.2.10/24 brd 192.0.2.255 scope global eth0\\n"
+               "3: eth1    inet 198.51.100.7/24 scope global eth1\\n")
+    assert machine_addresses(listing) == ["192.0.2.10", "198.51.100.7"]
+    assert public_url(Bound("0.0.0.0"), ["192.0.2.10"]) == "http://192.0.2.10:8054/"
+    assert public_url(Bound("0.0.0.0"), []) == "http://127.0.0.1:8054/"
+    assert public_url(Bound("127.0.0.1"), ["192.0.2.10"]) == "http://127.0.0.1:8054/"
