@@ -30,6 +30,7 @@ tests/unit/test_lab_cli.py; the rest in tests/integration/test_live_view.py.
 import functools
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import mininet.cli
 from mininet.cli import CLI
 from mininet.log import error, output
 
@@ -490,6 +492,10 @@ def _one_line(method):
     return command
 
 
+def _readable_or_hung_up(poller):
+    return any(mask & (select.POLLIN | select.POLLHUP) for _fd, mask in poller.poll(0))
+
+
 class LabCLI(CLI):
     """Mininet's CLI on a running lab. `xterm`, `x`, `gterm` (Mininet's, based on mnexec and
     an X tunnel) are replaced; `wireshark` and `capture` are new. Add a command as a
@@ -510,6 +516,18 @@ class LabCLI(CLI):
             super().run()
         finally:
             self.close()
+
+    def waitForNode(self, node):
+        """Mininet's, but a host whose PID 1 ended (`reboot -f`, `halt -f` typed there) ends
+        the command: its terminal hangs up with nothing to read (poll: POLLHUP, no POLLIN),
+        which Mininet's loop takes for "nothing yet" and spins on forever; read, it says
+        the host has stopped (lab/runtime/host.py: LabHost.read)."""
+        readable = mininet.cli.isReadable
+        mininet.cli.isReadable = _readable_or_hung_up
+        try:
+            super().waitForNode(node)
+        finally:
+            mininet.cli.isReadable = readable
 
     def close(self):
         """Stop every program the CLI's commands started."""
