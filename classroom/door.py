@@ -3,7 +3,7 @@
     LabDoor(lab, results)   .model; .shell_argv(host) -> (argv, enters): `make shell`'s login
                             shell inside the host (lab.command.lab_cli.shell_argv);
                             .reset(host) -> what was done; .handin(bench) -> the archive's
-                            Path under results; .stage_of(bench) -> (name, what it holds);
+                            Path under results; .capture(host, seconds) -> (pcapng, frames); .stage_of(bench) -> (name, what it holds);
                             .save_terminals(records): the run dir's state "terminals", read
                             by `make clean` (lab/runtime/cleanup.py) after a killed server
                             .fence_hosts(): inside every host, hide what a student must not
@@ -95,6 +95,27 @@ class LabDoor:
         except LabError as error:
             raise Refused(500, f"hand-in of bench {bench} failed: {error}",
                           _("It failed: {reason}", reason=str(error))) from None
+
+    def capture(self, name, seconds):
+        """dumpcap inside the host on its first interface for `seconds` (the CLI's capture,
+        lab/command/lab_cli.py): (the pcapng's Path under results, frames)."""
+        from lab.command.lab_cli import Target
+        stop = threading.Event()
+        interface = self.lab.host(name).intfNames()[0]
+        try:
+            return self._views().capture(Target(name, interface, ""),
+                                         until=lambda: stop.wait(seconds))
+        except LabError as error:
+            raise Refused(500, f"capture in {name} failed: {error}",
+                          _("It failed: {reason}", reason=str(error))) from None
+
+    def _views(self):
+        """One LiveViews for every capture: all of them in the run dir's state "views"."""
+        with self._state:
+            if getattr(self, "_live", None) is None:
+                from lab.command.lab_cli import LiveViews
+                self._live = LiveViews(self.lab, self.results, say=lambda _line: None)
+            return self._live
 
     def stage_of(self, bench):
         plan = StagePlan.from_state(self.model, self.lab.rundir.read_state())

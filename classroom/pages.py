@@ -53,6 +53,9 @@ def say(lang, text):
 def words(lang):
     texts = {
         "reset": _("Reset {host}"),
+        "capture": _("Capture 10 s on {host}"),
+        "capturing": _("Capturing on {host}…"),
+        "captured": _("{name}: {text} frame(s)"),
         "resetAsk": _("Put {host} back at its stage? What you changed on it is lost."),
         "resetDone": _("{host} is back at its stage."),
         "handin": _("Hand in my work"),
@@ -128,6 +131,7 @@ def student_page(lang, model, bench, stage_text):
             f'<section class="terminals"><nav class="tabs" role="tablist">{_tabs(hosts)}</nav>'
             f'<div class="screens"></div><div class="actions">'
             f'<button type="button" id="reset"></button>'
+            f'<button type="button" id="capture"></button>'
             f'<button type="button" id="handin" data-bench="{esc(bench)}"></button>'
             f'<span id="status" role="status"></span></div></section>'
             f'<aside><section><h2>{say(lang, _("Your bench"))}</h2>'
@@ -168,6 +172,7 @@ def instructor_page(lang, model):
             f'{esc(instructor.upper())}</button> {say(lang, _("the instructor server"))}</p>'
             f'<nav class="tabs" role="tablist"></nav><div class="screens"></div>'
             f'<div class="actions"><button type="button" id="reset"></button>'
+            f'<button type="button" id="capture"></button>'
             f'<span id="status" role="status"></span></div></section>'
             f'<section class="benches"><h2>{say(lang, _("Benches"))}</h2><table><thead><tr>'
             f'<th>{say(lang, _("Bench"))}</th><th>{say(lang, _("Stage"))}</th>'

@@ -16,7 +16,7 @@ Routes (every one checks the session's fence: classroom/fence.py)
                                      binary frames both ways, text {"resize": [cols, rows]}
     GET  /api/state                  files, check panel, stages
     POST /api/reset {host}, /api/handin {bench}, /api/check {bench}, /api/hint {objective},
-         /api/rotate {bench} (instructor)
+         /api/capture {host, seconds}, /api/rotate {bench} (instructor)
     GET  /files/capture/HOST/NAME, /files/handin/BENCH/NAME   downloads (listed files only)
     GET  /picture/BENCH.svg, /instructor/class-view, /static/NAME
 Refusals: 400 bad input, 401 no live session, 403 not yours (or another origin), 404 no such
@@ -65,6 +65,8 @@ class Limits:
     guess_window: float = 60.0
     terminals_per_student: int = 12
     terminals_per_instructor: int = 64
+    capture_seconds: int = 60       # the longest capture a student asks for
+    captures_total: int = 8         # captures running at once, in all
     terminals_total: int = 600
     openings_per_minute: int = 30   # terminals a session opens a minute
 
@@ -85,6 +87,9 @@ class Classroom:
         self.checked = {}  # bench -> the engine's last ClassResult for it
         self.on_rotate = on_rotate
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
+        self.capturing = ThreadPoolExecutor(max_workers=limits.captures_total,
+                                            thread_name_prefix="capture")
+        self.captures = set()  # the session ids with a capture running
         self._static = None
         self._pictures = {}
 
@@ -113,6 +118,7 @@ class Classroom:
     def close(self):
         self.terminals.close_all()
         self.executor.shutdown(wait=True)
+        self.capturing.shutdown(wait=True)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -428,6 +434,29 @@ async def rotate(request):
     return answer({"bench": bench, "code": code, "ended": ended})
 
 
+async def capture(request):
+    room = request.app["classroom"]
+    session = session_of(request)
+    check_origin(request)
+    data = await json_body(request)
+    host = check_host(room.model, session, str(data.get("host", "")))
+    seconds = data.get("seconds", 10)
+    if not isinstance(seconds, int) or not 1 <= seconds <= room.limits.capture_seconds:
+        raise Refused(400, f"a capture of {str(seconds)[:20]} s", _("Bad request."))
+    if session.id in room.captures or len(room.captures) >= room.limits.captures_total:
+        raise Refused(429, "a capture is running already",
+                      _("A capture is running already: wait for it."))
+    room.captures.add(session.id)
+    try:
+        loop = asyncio.get_running_loop()
+        path, frames = await loop.run_in_executor(room.capturing, room.door.capture, host,
+                                                  seconds)
+    finally:
+        room.captures.discard(session.id)
+    LOG.info("capture in %s by %s: %s, %s frame(s)", host, session.who(), path.name, frames)
+    return answer({"name": path.name, "frames": frames, "host": host})
+
+
 async def download(request):
     room = request.app["classroom"]
     session = session_of(request)
@@ -524,6 +553,7 @@ def make_app(room):
         web.get("/api/state", state), web.post("/api/reset", reset),
         web.post("/api/handin", handin), web.post("/api/check", check),
         web.post("/api/hint", hint), web.post("/api/rotate", rotate),
+        web.post("/api/capture", capture),
         web.get("/files/{kind}/{owner}/{name}", download),
         web.get("/terminal/{host}", terminal),
     ])

@@ -123,6 +123,9 @@
     var reset = document.getElementById("reset");
     reset.textContent = fill(words.reset, {host: host.toUpperCase()});
     reset.hidden = false;
+    var capture = document.getElementById("capture");
+    capture.textContent = fill(words.capture, {host: host.toUpperCase()});
+    capture.hidden = false;
   }
   // what the active terminal shows, as text (xterm.js 3.8 draws on a canvas): for tests
   window.classroomScreenText = function () {
@@ -146,6 +149,22 @@
     post("/api/reset", {host: host}).then(function (answer) {
       status(answer.said || fill(words.resetDone, {host: host.toUpperCase()}));
     }, function (error) { status(fill(words.failed, {reason: error.message}), true); });
+  });
+
+  document.getElementById("capture").hidden = true;
+  document.getElementById("capture").addEventListener("click", function () {
+    var host = current, button = document.getElementById("capture");
+    if (!host) { return; }
+    button.disabled = true;
+    status(fill(words.capturing, {host: host.toUpperCase()}));
+    post("/api/capture", {host: host, seconds: 10}).then(function (answer) {
+      button.disabled = false;
+      status(fill(words.captured, {name: answer.name, text: answer.frames}));
+      refresh();
+    }, function (error) {
+      button.disabled = false;
+      status(fill(words.failed, {reason: error.message}), true);
+    });
   });
 
   // --- files ---------------------------------------------------------------------------------

@@ -229,3 +229,28 @@ def test_the_instructor_reaches_the_instructor_s_host(served):
         finally:
             await client.close()
     run(scenario())
+
+
+def test_a_student_captures_on_their_host_and_downloads_it(served):
+    model = served.model
+    bench = model.benches[-1]
+    server = model.server(bench).name
+
+    async def scenario():
+        client = await served.login(bench)
+        try:
+            async with client.post(served.url + "api/capture", json={"host": server, "seconds": 2},
+                                   headers={"Origin": served.origin}) as reply:
+                assert reply.status == 200, await reply.text()
+                name = (await reply.json())["name"]
+            assert name.startswith(f"capture-{server}-")
+            async with client.get(f"{served.url}files/capture/{server}/{name}") as reply:
+                assert reply.status == 200
+                assert (await reply.read())[:4] == b"\x0a\x0d\x0d\x0a"  # a pcapng file
+            other = await served.login(model.benches[0])
+            async with other.get(f"{served.url}files/capture/{server}/{name}") as reply:
+                assert reply.status == 403
+            await other.close()
+        finally:
+            await client.close()
+    run(scenario())

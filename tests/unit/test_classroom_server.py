@@ -56,6 +56,11 @@ class FakeDoor:
         path.write_bytes(b"archive")
         return path
 
+    def capture(self, host, seconds):
+        path = self.results / f"capture-{host}-{host}-eth0-20261130-111111.pcapng"
+        path.write_bytes(b"pcap")
+        return path, 3
+
     def stage_of(self, bench):
         return "start", "addresses only"
 
@@ -373,4 +378,25 @@ def test_a_flood_of_openings_is_limited_in_time(tmp_path):
             room.clock.now += 61
             async with student.ws_connect(room.url(f"/terminal/{MINE}"), origin=room.origin):
                 pass
+    run(scenario())
+
+
+def test_a_student_captures_on_their_own_hosts(tmp_path):
+    async def scenario():
+        async with Room(tmp_path) as room:
+            student, _s, _p = await room.login(room.access.codes[LAST])
+            status, text = await room.post(student, "/api/capture", {"host": MINE, "seconds": 2})
+            assert status == 200 and json.loads(text)["frames"] == 3
+            status, text = await room.get(student, "/api/state")
+            assert f"capture-{MINE}-{MINE}-eth0-20261130-111111.pcapng" in text.decode()
+            for data, want in (({"host": THEIRS, "seconds": 2}, 403),
+                               ({"host": MINE, "seconds": 0}, 400),
+                               ({"host": MINE, "seconds": 61}, 400),
+                               ({"host": MINE, "seconds": "5; rm -rf /"}, 400)):
+                status, text = await room.post(student, "/api/capture", data)
+                assert status == want, (data, status)
+            session = next(iter(room.room.sessions._sessions.values()))
+            room.room.captures.add(session.id)  # one running already
+            status, _t = await room.post(student, "/api/capture", {"host": MINE, "seconds": 2})
+            assert status == 429
     run(scenario())
