@@ -68,6 +68,7 @@ def record_process(host, what, pid):
 
 def is_running(record):
     _reap(record.pid)
+    reap_adopted()
     return (start_time_of(record.pid) == record.start_time
             and _state_of(record.pid) not in (None, "Z", "X"))
 
@@ -84,6 +85,24 @@ def stop_process(record, timeout=5.0):
             return
         except NotReadyError:
             continue
+
+
+def reap_adopted():
+    """Reap the dead this process adopted as a subreaper from inside hosts (a program whose
+    nsenter ended first): while one lingers unreaped, its host's PID 1 cannot finish
+    exiting. Only zombies, only our children, only from a PID namespace below ours (an
+    NSpid deeper than ours): never a child a Popen of ours still has to wait for."""
+    depth = len(_nspids(os.getpid()))
+    for pid in children_of(os.getpid()):
+        if _state_of(pid) == "Z" and len(_nspids(pid)) > depth:
+            _reap(pid)
+
+
+def _nspids(pid):
+    for line in (_read(f"/proc/{pid}/status") or "").splitlines():
+        if line.startswith("NSpid:"):
+            return line.split()[1:]
+    return []
 
 
 def _reap(pid):
