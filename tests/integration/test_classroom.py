@@ -10,6 +10,7 @@ LISTEN)."""
 import asyncio
 import csv
 import os
+from pathlib import Path
 import re
 import select
 import shutil
@@ -132,7 +133,8 @@ def test_a_student_s_terminal_is_a_login_shell_inside_their_host(served):
 
 def test_from_inside_a_host_the_server_and_the_machine_are_out_of_reach(served):
     server = served.model.server(served.model.benches[-1]).name
-    probe = REPO / "classroom-escape-probe"
+    probe = Path("/") / f"classroom-escape-probe-{os.getpid()}"  # the machine's own, read-only
+    # in hosts wherever the checkout lies (one under /root sits in the host's own /root)
     steps = [
         (f"timeout 3 bash -c 'echo > /dev/tcp/127.0.0.1/{served.port}' 2>/dev/null "
          "&& echo RE''ACHED || echo UNRE''ACHED", "UNREACHED"),
