@@ -39,6 +39,8 @@ def test_killall_named_in_one_server_stops_that_named_only(lab, played):
     server, neighbour = played.server.name, played.neighbour.server.name
     own_zone = played.model.zones_on(server)[0].name
     their_zone = played.model.zones_on(neighbour)[0].name
+    # typed by a student in the server's own shell, inside its PID namespace: what the
+    # test proves is that it reaches that host's named alone (the lab stops by PID)
     lab.cmd(server, "killall named")
     wait_until(lambda: "named" not in commands_in(lab, server), f"named gone from {server}", 10)
     assert answers_soa(lab, neighbour, their_zone)

@@ -71,6 +71,7 @@ class TestReset:
                   "etc": lab.cmd(server, "ls -A /etc")}
         assert exists(lab, server, "/etc/motd") and named_answers(lab, server)
         to_seat = bench.server.interface_on(bench.seat.interfaces[0].lan).name
+        # what a student types in the host's own shell (killall: inside its PID namespace)
         for typed in ("touch /etc/student-was-here", "rm /etc/motd",
                       f"echo 'root: {bench.student}' >> /etc/aliases",
                       "killall named", "ip route del default", f"ip link set {to_seat} down",
@@ -164,6 +165,7 @@ class TestReset:
     def test_reset_from_another_terminal(self, first, how):
         lab, bench = first
         server = bench.server.name
+        # a student's typing, in the server's own PID namespace (the lab stops by PID)
         lab.cmd(server, "touch /etc/student-was-here; killall named")
         wait_until(lambda: not named_answers(lab, server), "named gone", 10)
         argv = ([PYTHON, "-m", "lab", "reset", server] if how.startswith("python3")
