@@ -13,6 +13,7 @@ PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin report
 .PHONY: classroom
+.PHONY: check lint
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
@@ -23,6 +24,8 @@ help:
 	@echo "sudo make shell HOST=s54   a shell inside a host of the running lab (another terminal)"
 	@echo "sudo make reset HOST=s54 [STAGE=dns]   a host of the running lab back to its stage (or STAGE)"
 	@echo "sudo make handin BENCH=54  the bench's work since its stage: results/handin-54-*.tar.gz"
+	@echo "sudo make check [BENCH=54|all] [HINT=ID] [JSON=yes]   the running bench against the TP's objectives (all: + results/class.html)"
+	@echo "sudo make lint HOST=s54  the host's files reread: file:line, what, why, what to do"
 	@echo "sudo make lab HANDIN=file  replay a hand-in on a fresh class at its stage"
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
@@ -57,6 +60,14 @@ reset:
 
 handin:
 	@$(PYTHON) -m lab handin "$(BENCH)"
+
+# check: exit 1 only says that something FAILs (the text says what): make stays quiet about it
+check:
+	@$(PYTHON) -m lab check $(if $(BENCH),"$(BENCH)") $(if $(HINT),--hint "$(HINT)") $(if $(filter yes,$(JSON)),--json); \
+		rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+lint:
+	@$(PYTHON) -m lab lint "$(HOST)"; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 scenario: deps
 	@$(PYTHON) -m scenarios "$(NAME)" $(ARGS)

@@ -13,7 +13,8 @@ tests. Every text here is already in the reader's language.
                 this lab's life), evidence, hints (steps: where to look, which file, what is
                 wrong), hints_shown (how many the student opened), reason (a stable code of
                 WHY it fails, e.g. "forwarding-off": benches with the same reason are
-                grouped in the class view), blocked_by, lint (lint findings, as dicts)
+                grouped in the class view), blocked_by, lint (lint findings, as dicts),
+                seconds (how long its probe took; optional, 0 when not probed)
     Objective   id (stable: "routing.forwarding"), title, stage (the class's stage where
                 the report does it), requires (ids)
     BenchResult bench, stage (where the bench started), outcomes, seconds
@@ -55,6 +56,7 @@ class Outcome:
     reason: str = ""
     blocked_by: str = ""
     lint: list = field(default_factory=list)      # [dict]: lint Findings
+    seconds: float = 0.0                          # how long its probe took (0: not probed)
 
 
 @dataclass

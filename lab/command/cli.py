@@ -8,6 +8,9 @@
              (for nano, mail, less...: what the Mininet CLI cannot drive)
     reset H [STAGE]   host H of the running lab back to its stage (or STAGE)
     handin N          bench N's work since its stage: an archive under results/
+    check [N|H|all]   the bench against the TP's objectives (--json, --lang, --hint ID;
+                      all: every bench, and the class view under results/)
+    lint H            host H's files reread: file:line, what, why, what to do
 run takes --stage and --bench (the student's bench at a stage of the TP) or --handin
 (a student's archive, replayed on their bench at its stage).
 """
@@ -24,6 +27,9 @@ from topologies.model import ClassFileError
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("check", "lint"):
+        return _checking(argv[0], argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     prog = f"lab {args.command}"
@@ -110,6 +116,29 @@ def _teaching(command, words):
     from services import services_for
     getattr(teaching, command)(AttachedLab(RunDir(), services_for), words)
     return 0
+
+
+def _checking(command, words):
+    """check [BENCH|HOST|all] [--json] [--lang fr|en] [--hint ID], lint HOST [--lang fr|en],
+    on the running lab (checks/check_cli.py); bad input is one line, exit 2."""
+    from checks import check_cli
+    try:
+        parsed = (check_cli.check_parser() if command == "check"
+                  else check_cli.lint_parser()).parse_args(words)
+        check_cli.chosen_language(parsed.lang)
+    except UsageError as error:
+        print(f"lab {command}: {error}", file=sys.stderr)
+        return 2
+    enter_runtime(f"lab {command}", needs_mininet=False)
+
+    def act():
+        from lab.runtime.attach import AttachedLab
+        from lab.runtime.rundir import RunDir
+        from services import services_for
+        lab = AttachedLab(RunDir(), services_for, say=lambda _line: None)
+        run = check_cli.check_command if command == "check" else check_cli.lint_command
+        return run(lab, words)
+    return guarded(f"lab {command}", act)
 
 
 def _run(model, overrides, plan=None, handin=None):

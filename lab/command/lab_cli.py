@@ -213,7 +213,10 @@ def teaching_help(host, bench, stages):
     """The CLI's help about stages, reset and hand-in."""
     rows = [(f"reset {host}", f"{host.upper()} back to its stage: what changed there since is gone"),
             (f"reset {host} {stages[0].name}", f"{host.upper()} at another stage"),
-            (f"handin {bench}", f"bench {bench}'s work since its stage: an archive under results/")]
+            (f"handin {bench}", f"bench {bench}'s work since its stage: an archive under results/"),
+            (f"check {bench}", f"bench {bench} against the TP's objectives (--hint ID, --json, "
+                               f"--lang fr|en; check all: the class)"),
+            (f"lint {host}", f"{host.upper()}'s files reread: file:line, what, why, what to do")]
     width = max(len(command) for command, _ in rows) + 2
     return (f"Doing the TP (stages of this class: {', '.join(s.name for s in stages)}):\n"
             + "".join(f"  mininet> {command:<{width}}{what}\n" for command, what in rows) + "\n")
@@ -544,6 +547,21 @@ class LabCLI(CLI):
         """Write what changed on bench BENCH's machines since their stage, and the
            commands typed there, into an archive under results/. Usage: handin BENCH"""
         teaching.handin(self.lab, line.split(), say=lambda text: output(text + "\n"))
+
+    @_one_line
+    def do_check(self, line):
+        """Check a bench against the TP's objectives: PASS, FAIL, NOT YET or BLOCKED each,
+           the evidence and a first hint for a FAIL. Usage: check [BENCH|HOST|all]
+           [--hint ID] [--json] [--lang fr|en]"""
+        from checks.check_cli import check_command
+        check_command(self.lab, line.split(), say=lambda text: output(text + "\n"))
+
+    @_one_line
+    def do_lint(self, line):
+        """Reread HOST's files (aliases, main.cf, named.conf and zones, shell history):
+           file:line, what, why, what to do. Usage: lint HOST [--lang fr|en]"""
+        from checks.check_cli import lint_command
+        lint_command(self.lab, line.split(), say=lambda text: output(text + "\n"))
 
     @_one_line
     def do_xterm(self, line):

@@ -5,6 +5,7 @@
     /run/classlab/hosts/NAME/   NAME's layers: the stage's and the student's (machine.py);
                                 views/: the temporary files of the CLI's views of NAME
     /run/classlab/operation.lock   held while a host is reset or handed in
+    /run/classlab/check.json    what check remembers: objectives reached, hints shown
 
 `make clean` reads state.json to stop exactly what a crashed lab left behind.
 
@@ -95,5 +96,5 @@ class RunDir:
         """Remove everything but the lock (whose holder may still be us)."""
         shutil.rmtree(self.hosts_dir, ignore_errors=True)
         for leftover in (self.state_file, self.state_file.with_suffix(".tmp"),
-                         self.path / "operation.lock"):
+                         self.path / "operation.lock", self.path / "check.json"):
             leftover.unlink(missing_ok=True)

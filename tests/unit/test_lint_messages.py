@@ -95,7 +95,13 @@ def test_every_message_renders_in_both_languages():
               "path": "p", "detail": "d", "owner": "o", "rtype": "MX", "target": "t",
               "written": "w", "origin": "o", "address": "a", "folder": "f", "leaf": "l",
               "text": "t", "lang": "l", "known": "k", "dir": "d", "files": "f", "host": "h",
-              "hosts": "h", "reason": "r", "serial": 2}
+              "hosts": "h", "reason": "r", "serial": 2,
+              # check's (checks/check.py, probes_*.py, render.py, check_cli.py)
+              "where": "w", "id": "i", "bench": 54, "user": "u", "alias": "a", "expected": "e",
+              "code": "c", "found": "f", "server": "s", "flags": "f", "secondary": "s",
+              "copy": 1, "client": "c", "recipient": "r", "seconds": 4, "relay": "r",
+              "sender": "s", "value": "v", "interface": "i", "destination": "d",
+              "gateway": "g", "stage": "s", "summary": "s", "step": 1, "steps": 3}
     values = {**SCENARIO_VALUES, **values}
     for lang in LANGUAGES:
         for msgid in used_msgids():
