@@ -47,12 +47,14 @@ def test_stopping_the_server_stops_every_terminal_shell(class_file, tmp_path, ho
             else:
                 process.send_signal(signal.SIGKILL)
                 process.wait(timeout=30)
-                # the kernel hangs the PTYs up with the server: the shells end by themselves;
-                # the lab, and what they had started in the background, make clean stops
+                # the kernel hangs the PTYs up with the server: the shells end by themselves,
+                # and a host whose PID 1 saw its pipe close ends with all it holds. What is
+                # still running when make clean comes (a race), it stops by PID; either way,
+                # below, nothing recorded is left running and nothing of the lab remains
                 assert RunDir().read_state().get("terminals")
                 done = subprocess.run([PYTHON, "-m", "lab", "clean"], cwd=REPO,
                                       capture_output=True, text=True, timeout=120)
-                assert done.returncode == 0 and "stopped" in done.stdout, done.stdout
+                assert done.returncode == 0 and "removed" in done.stdout, done.stdout
             await client.close()
             return records
         records = run(scenario())
