@@ -14,7 +14,9 @@ Every value comes from the class model and from the lab's own renderings (servic
 
 It must end where the class's last stage starts: the sections of connectivity,
 dns_lookup, local_mail, mx_delivery, dns_server (and mailbox_access where the server runs
-Dovecot) are played last, on the same lab, with a check that main.cf holds the class's values.
+Dovecot) are played last, on the same lab, with a check that main.cf holds the class's values;
+at the very end, `check` of the bench (checks/check.py) finds every objective PASS and `lint`
+nothing to point out.
 
     sudo python3 scenarios/tp_by_hand.py [--class FILE] [--benches LIST] [--bench N]
 
@@ -24,7 +26,8 @@ hosts to the first stage, as `reset HOST STAGE` does in the CLI.
 
     sections(model, bench)       the whole transcript: report_sections + final_checks
     report_sections(model, bench) the report's steps, typed by hand, in its order
-    final_checks(model, bench)   the finished TP's checks (titles begin with FINAL)
+    final_checks(model, bench)   the finished TP's checks (titles begin with FINAL), the
+                                 last: check all PASS, lint empty
     default_options(argv)        the options with --stage the class's first stage (also
                                  what `python3 -m scenarios` gives this scenario)
 """
@@ -39,7 +42,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from checks.check import check_bench  # noqa: E402
 from checks.findings import _  # noqa: E402
+from checks.results import PASS  # noqa: E402
 from scenarios import (connectivity, dns_lookup, dns_server, local_mail,  # noqa: E402
                        mailbox_access, mx_delivery)
 from scenarios.checks import all_of, contains, matches  # noqa: E402
@@ -95,6 +100,22 @@ class Edit(Step):
         if lab.cmd(self.host, f"cat {self.path}") != self.text:
             problems.append(_("{path} does not hold the text typed", path=self.path))
         return StepResult(self, said, problems)
+
+
+@dataclass(frozen=True)
+class Checked(Step):
+    """`check` of the bench: each objective's state and id as output; a problem for each
+    objective that does not PASS and for each thing lint points out."""
+    bench: int = 0
+
+    def run(self, lab):
+        result = check_bench(lab, self.bench, "en")
+        output = "".join(f"{o.state:<8} {o.id}\n" for o in result.outcomes)
+        problems = [_("check: {id} is {found} ({reason})", id=o.id, found=o.state,
+                      reason=o.reason or "-") for o in result.outcomes if o.state != PASS]
+        problems += [_("lint: {host}:{file}: {text}", host=f["host"], file=f["file"],
+                       text=f["what"]) for o in result.outcomes for f in o.lint]
+        return StepResult(self, output, problems)
 
 
 def edit(host, path, text, claim):
@@ -462,6 +483,10 @@ def final_checks(model, bench):
         played.append(mailbox_access)
     found = [_same_main_cf(done, last)] + [section for scenario in played
                                            for section in scenario.sections(model, bench)]
+    found.append(Section(_("check and lint of bench {bench}", bench=bench), (
+        Checked(done.server.name, f"check {bench}", None,
+                _("every objective of the TP passes, and lint finds nothing to point out"),
+                bench=bench),)))
     return [replace(section, heading=_("{final} (stage {stage}): {title}", final=FINAL,
                                        stage=last, title=section.heading))
             for section in found]
