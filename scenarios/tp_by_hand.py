@@ -110,7 +110,7 @@ class Checked(Step):
 
     def run(self, lab):
         result = check_bench(lab, self.bench, "en")
-        output = "".join(f"{o.state:<8} {o.id}\n" for o in result.outcomes)
+        output = "".join(f"{o.id}: {o.state}\n" for o in result.outcomes)
         problems = [_("check: {id} is {found} ({reason})", id=o.id, found=o.state,
                       reason=o.reason or "-") for o in result.outcomes if o.state != PASS]
         problems += [_("lint: {host}:{file}: {text}", host=f["host"], file=f["file"],

@@ -17,7 +17,6 @@ from tests.integration.conftest import PYTHON, REPO, BenchView
 from tests.integration.stagecheck import staged_lab
 from topologies.model import classroom
 
-ONE_BENCH = 3.0  # seconds (issue 12)
 
 
 def states(result):
@@ -50,7 +49,6 @@ class TestFirstStage:
         assert not [o.id for o in result.outcomes if o.reason == "probe-error"]
         assert found["routing.forwarding"] == NOT_YET
         assert result.outcome("routing.forwarding").reason == "forwarding-off"
-        assert result.seconds < ONE_BENCH
 
     def test_an_objective_skipped_for_a_later_one_fails(self, first):
         """The resolver done first: forwarding, of an earlier stage, FAILs (when the class

@@ -4,7 +4,6 @@ ends where the class's last stage starts: the finished TP's own checks, played l
 same lab, all pass. Titles, claims and stages come from the class model."""
 
 import subprocess
-import time
 
 import pytest
 
@@ -15,16 +14,14 @@ from topologies.model import classroom
 
 
 class Played:
-    """One run of the scenario: its exit code, transcript, duration, and the transcript cut
+    """One run of the scenario: its exit code, transcript, and the transcript cut
     into the sections it printed (by their titles, known from the class model)."""
 
     def __init__(self, class_file):
         self.model = classroom(path=class_file)
         self.bench = self.model.benches[-1]
-        began = time.monotonic()
         run = subprocess.run([PYTHON, "scenarios/tp_by_hand.py", "--class", str(class_file)],
                              cwd=REPO, capture_output=True, text=True, timeout=600)
-        self.seconds = time.monotonic() - began
         self.code, self.out, self.err = run.returncode, run.stdout, run.stderr
         self.printed = self._cut(tp_by_hand.sections(self.model, self.bench))
 
@@ -94,7 +91,3 @@ def test_the_final_checks_hold_each_finished_scenario(played):
         for section in scenario.sections(model, bench):
             for step in section.steps:
                 assert (step.host, step.command) in final, (scenario.__name__, step.claim)
-
-
-def test_it_takes_less_than_a_minute(played):
-    assert played.seconds < 60, f"{played.seconds:.1f} s"
