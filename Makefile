@@ -32,7 +32,8 @@ help:
 	@echo "make picture      draw the class: results/topology.svg and .png"
 	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT=8000)"
 	@echo "sudo make classroom   the class and its web pages: a terminal a host for each bench (LISTEN=127.0.0.1:8054)"
-	@echo "sudo make bench   the benchmark: a table, and results/bench.json (a few minutes)"
+	@echo "sudo make bench   the benchmark: a table, and results/bench.json (every step: long; ONLY= picks some)"
+	@echo "sudo make bench ONLY=check,classroom   some steps alone (seed_class mx_delivery scaling traffic teaching check classroom)"
 	@echo "sudo make clean   remove whatever a crashed lab left behind"
 	@echo "sudo make deps    install the Debian packages the lab needs"
 	@echo "sudo make vm      the instructor VM: build/vm/classlab.qcow2 (VARIANT=desktop: with a desktop)"
@@ -76,7 +77,7 @@ scenarios: deps
 	@$(PYTHON) -m scenarios all $(ARGS)
 
 bench: deps
-	@$(PYTHON) -m bench $(LAB_ARGS)
+	@$(PYTHON) -m bench $(LAB_ARGS) $(if $(ONLY),--only "$(ONLY)")
 	@$(if $(filter yes,$(VM)),$(PYTHON) bench/vm.py)
 
 picture:

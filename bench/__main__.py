@@ -1,6 +1,7 @@
 """`make bench`: the lab's speed, side by side with the physical limit, in one run.
 
-    python3 -m bench [--class FILE] [--benches B] [--no-part2]     (make bench CLASS=...)
+    python3 -m bench [--class FILE] [--benches B] [--no-part2] [--only STEP,...]
+                                                      (make bench CLASS=... ONLY=check,classroom)
 
     1. the seed class (the class file's benches, or --benches) from command to every
        service ready, next to the raw baseline (bench/raw.py: the same daemons, minimal
@@ -15,12 +16,22 @@
     6. teaching: the seed class with its last bench at the first stage (what students
        receive) next to done; `reset` of a server and of a seat (medians), and of a server
        to the first stage and back
+    7. check (issue 12): `check` of the seed class's last bench, next to the same probes
+       one after another, and of 30 benches with part 2 in parallel (medians of 3)
+    8. classroom (issue 14): `python3 -m classroom` with 30 benches (no part 2), 3
+       terminals a bench typing at once, the instructor's page reloading: echo latency
+       p50/p99, the server's CPU and memory; a burst, then a person's pace (bench/load.py)
+
+--only seed_class,mx_delivery,scaling,traffic,teaching,check,classroom runs those steps
+alone (in that order); their results replace theirs in results/bench.json, the other
+steps' are kept when the file measured the same class on the same machine.
 
 Every name and address comes from the class model. Prints a table and writes
 results/bench.json. Every run stops by itself.
 """
 
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -28,11 +39,13 @@ import sys
 import time
 from pathlib import Path
 
+from bench.load import classroom_load
+from bench.table import table
 from lab.base.errors import UsageError
 from lab.command.compose import enter_runtime, guarded
 from lab.command.options import add_class_options, class_from
 from lab.command.parsing import OneLineParser
-from topologies.model import ClassFileError, bench_list_text
+from topologies.model import ClassFileError
 
 PYTHON = "/usr/bin/python3"
 REPO = Path(__file__).resolve().parents[1]
@@ -67,15 +80,21 @@ class MeasuredClass:
                         "--benches", ",".join(map(str, self.model.benches))]
         self.options += ["--no-part2"] if not self.model.part2 else []
 
-    def scale(self, count):
-        """The options of a class of `count` benches from the first its bench_range allows."""
-        first = self.spec.bench_range[0]
-        return ["--class", self.file, "--benches",
-                f"{first}-{first + count - 1}", "--no-part2"]
+    def scale(self, count, part2=False):
+        """The options of a class of `count` benches from the first its bench_range allows
+        (without part 2 unless part2)."""
+        return ["--class", self.file, "--benches", self._range(count)] + (
+            [] if part2 else ["--no-part2"])
+
+    def model_of(self, count, part2=False):
+        return self.spec.model(self._range(count), part2=part2)
 
     def hosts(self, count):
+        return len(self.model_of(count).hosts)
+
+    def _range(self, count):
         first = self.spec.bench_range[0]
-        return len(self.spec.model(f"{first}-{first + count - 1}", part2=False).hosts)
+        return f"{first}-{first + count - 1}"
 
 
 def seed_class(measured, repeats=3):
@@ -128,6 +147,43 @@ def teaching(measured):
             **{f"reset_{kind}_s": statistics.median(times) for kind, times in resets.items()}}
 
 
+def check(measured, repeat=3, benches=30):
+    """check's speed (issue 12) on the seed class, and on `benches` benches with part 2
+    (the objectives of part 2 need its hosts)."""
+    return {"seed": probe("check", *measured.options, "--repeat", str(repeat)),
+            "class": probe("check", *measured.scale(benches, part2=True), "--repeat",
+                           str(repeat))}
+
+
+STEPS = {"seed_class": seed_class, "mx_delivery": mx_delivery, "scaling": scaling,
+         "traffic": traffic, "teaching": teaching, "check": check,
+         "classroom": classroom_load}
+
+
+def steps_from(only):
+    """The steps --only names, in the run's order (None: every step); UsageError for a
+    name that is no step."""
+    if only is None:
+        return list(STEPS)
+    names = [name.strip() for name in only.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STEPS]
+    if unknown or not names:
+        what = f"no step {', '.join(unknown)}" if unknown else "names no step"
+        raise UsageError(f"--only {only!r}: {what} (the steps: {','.join(STEPS)})")
+    return [name for name in STEPS if name in names]
+
+
+def merged(previous, fresh):
+    """fresh's steps over the previous run's, when both measured the same class on the same
+    machine; else fresh alone."""
+    same = (previous.get("class") == fresh["class"]
+            and previous.get("machine") == fresh["machine"])
+    if not same:
+        return fresh
+    busy = {**previous.get("load_average", {}), **fresh.get("load_average", {})}
+    return {**previous, **fresh, "load_average": busy}
+
+
 def machine():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
@@ -136,66 +192,46 @@ def machine():
             "memory_mib": memory, "kernel": platform.release(), "debian": open("/etc/debian_version").read().strip()}
 
 
-def table(results):
-    seed, scale, net = results["seed_class"], results["scaling"], results["traffic"]
-    rows = [(f"seed class ready ({bench_list_text(seed['benches'])})",
-             f"{seed['lab_ready_s']:.2f} s",
-             f"raw {seed['raw_ready_s']:.2f} s", f"x{seed['ratio']:.2f}", "<= x1.3 and < 3 s"),
-            ("mx_delivery.py end to end", f"{results['mx_delivery']['end_to_end_s']:.2f} s", "", "",
-             "< 5 s")]
-    for n, run in scale["runs"].items():
-        rows.append((f"{n} benches ({run['hosts']} hosts): ready / teardown / PSS",
-                     f"{run['ready']:.1f} s", f"{run['teardown']:.1f} s",
-                     f"{run['memory'] / 1024:.2f} GiB", "30: < 30 s, < 10 s, < 3 GiB" if n == 30 else ""))
-    rows.append(("one more bench (fit; first 10; last 10)", f"{scale['seconds_per_bench']:.2f} s",
-                 f"{scale['first_10_per_bench']:.2f} s", f"{scale['last_10_per_bench']:.2f} s",
-                 "linear"))
-    rows.append(("mail, smtp-source 1,000 msgs", f"{net['mail_lab_per_s']:.0f} msg/s",
-                 f"direct {net['mail_direct_per_s']:.0f} msg/s", f"x{net['mail_ratio']:.2f}", ">= x0.8"))
-    teach = results["teaching"]
-    rows.append((f"seed class ready, last bench at stage {teach['first_stage']}",
-                 f"{teach['stage_ready_s']:.2f} s", f"done {seed['lab_ready_s']:.2f} s", "",
-                 "< 3 s"))
-    rows.append(("reset: server / seat (median of 9)", f"{teach['reset_server_s']:.2f} s",
-                 f"seat {teach['reset_seat_s']:.2f} s", "", "< 0.5 s"))
-    rows.append(("reset server to first stage / back to done", f"{teach['reset_to_first_stage_s']:.2f} s",
-                 f"done {teach['reset_to_last_stage_s']:.2f} s", "", ""))
-    rows.append(("DNS, dnsperf", f"{net['dns_lab']['qps']:.0f} q/s",
-                 f"loopback {net['dns_loopback']['qps']:.0f} q/s", f"x{net['dns_ratio']:.2f}",
-                 f">= x0.8, lost {int(net['dns_lab']['lost'])}"))
-    width = max(len(row[0]) for row in rows)
-    return "\n".join(f"{row[0]:<{width}}  {row[1]:>10}  {row[2]:>22}  {row[3]:>10}  {row[4]}"
-                     for row in rows)
-
-
 def main(argv=None):
     parser = OneLineParser(prog="bench", description=__doc__.splitlines()[0])
     add_class_options(parser)
+    parser.add_argument("--only", help=f"these steps alone, comma-separated: {','.join(STEPS)}")
     args = parser.parse_args(argv)
     try:
+        steps = steps_from(args.only)
         measured = MeasuredClass(args)
     except (ClassFileError, UsageError) as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
     enter_runtime(parser.prog)
-    return guarded(parser.prog, lambda: measure(measured))
+    return guarded(parser.prog, lambda: measure(measured, steps))
 
 
-def measure(measured):
-    results = {"machine": machine(), "class": measured.model.source}
-    for name, step in (("seed_class", seed_class), ("mx_delivery", mx_delivery),
-                       ("scaling", scaling), ("traffic", traffic), ("teaching", teaching)):
-        print(f"bench: {name} ...", flush=True)
-        results[name] = step(measured)
+def measure(measured, steps=tuple(STEPS)):
+    results = {"machine": machine(), "class": str(measured.model.source)}
+    busy = results["load_average"] = {}  # the machine's, as each step began: others' work
+    for name in steps:
+        busy[name] = round(os.getloadavg()[0], 2)
+        print(f"bench: {name} ... (load average {busy[name]:g})", flush=True)
+        results[name] = STEPS[name](measured)
     out = REPO / "results" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
+    out.write_text(json.dumps(merged(_previous(out), results) if len(steps) < len(STEPS)
+                              else results, indent=1))
     m = results["machine"]
     print(f"\n{m['cpu']}, {m['cores']} cores, {m['memory_mib']} MiB, kernel {m['kernel']}, "
           f"Debian {m['debian']}; class {results['class']}\n")
     print(table(results))
     print(f"\nbench: wrote {out.relative_to(REPO)}")
     return 0
+
+
+def _previous(out):
+    try:
+        found = json.loads(out.read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@
                domain, and dnsperf from its seat to the instructor and on the instructor to
                127.0.0.1 (medians of 3); one JSON line
     rawmail    smtp-source between two bare Postfix (the same two servers); one JSON line
+    check      the class done; check_bench on its last bench once (how many objectives
+               PASS), then checks.check.measure_check (--repeat N: medians of N, default 3):
+               that bench, its probes one after another, the class in parallel; one JSON line
 
 Every name and address comes from the class model (--class, default $CLASS or the report's).
 Memory is the PSS (shared pages counted once) of every process in a network namespace
@@ -181,8 +184,20 @@ def timed(action):
     return time.monotonic() - began
 
 
+def check_run(model, repeat=3):
+    from checks.check import check_bench, measure_check
+    from checks.results import PASS
+    last = model.benches[-1]
+    with build_lab(model, say=lambda _line: None) as lab:
+        found = check_bench(lab, last, "en")
+        measured = measure_check(lab, repeat=repeat)
+    say(json.dumps({**measured, "bench_checked": last, "hosts": len(model.hosts),
+                    "objectives": len(found.outcomes),
+                    "passed": sum(o.state == PASS for o in found.outcomes)}))
+
+
 RUNS = {"lab": lab_run, "raw": raw_run, "traffic": traffic, "rawmail": raw_mail,
-        "reset": reset_run}
+        "reset": reset_run, "check": check_run}
 
 
 def main(argv=None):
@@ -190,21 +205,26 @@ def main(argv=None):
     parser.add_argument("kind", choices=tuple(RUNS))
     add_class_options(parser)
     add_stage_options(parser)
+    parser.add_argument("--repeat", type=int, default=3, help="check: medians of this many")
     args = parser.parse_args(argv)
     try:
         model, _overrides = class_from(args)
         plan = plan_from(args, model) if args.stage else None
+        if args.repeat < 1:
+            raise UsageError(f"--repeat {args.repeat}: at least 1")
     except (ClassFileError, UsageError) as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 2
     enter_runtime(parser.prog)
-    return guarded(parser.prog, lambda: _probe(args.kind, model, plan))
+    return guarded(parser.prog, lambda: _probe(args.kind, model, plan, args.repeat))
 
 
-def _probe(kind, model, plan):
+def _probe(kind, model, plan, repeat=3):
     become_subreaper()
     if kind in ("lab", "reset"):
         RUNS[kind](model, plan)
+    elif kind == "check":
+        RUNS[kind](model, repeat)
     else:
         RUNS[kind](model)
     return 0

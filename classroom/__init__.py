@@ -18,4 +18,5 @@ bench's terminals and tools). The command-line level: it sits above lab.runtime 
     xterm.py      xterm.js bundled at start from Debian's node-xterm
     server.py     the aiohttp application: routes, refusals, websockets
     load.py       the load test: benches x terminals typing at once, echo latency
+    launch.py     the server in a process of its own (make bench, the tests): its URL, its codes
 """

@@ -5,12 +5,15 @@
         and in each, `rounds` times (after one unmeasured first command): type
         `echo $((K+1))` and wait for K+1 in the output (a number the typed line does not hold),
         then, with a pause, wait about that long (0.5 to 1.5 times it: a person's pace; 0: a
-        burst, every terminal typing again as soon as it has its answer). All terminals type at once, while the
+        burst, every terminal typing again as soon as it has its answer). All terminals type at
+        once, once every one is open (the server opens a shell while the others wait: the
+        class arriving is "open_s", not the latency of open terminals), while the
         instructor's page reloads the class view and the state every second. Returns
         {"terminals", "echoes", "lost", "p50_ms", "p99_ms", "max_ms", "cpu_percent"
-         (the server process over the run: 100 = one core), "rss_mib" (its resident memory
-         at the end), "seconds", "instructor_views", "instructor_views_ok"}. Traffic:
-        127.0.0.1 and the lab's own namespaces only.
+         (the server process while they type: 100 = one core), "rss_mib" (its resident
+         memory at the end), "seconds" (typing), "open_s" (from the first login to every
+         terminal open), "instructor_views", "instructor_views_ok"}. Traffic: 127.0.0.1
+        and the lab's own namespaces only.
 """
 
 import asyncio
@@ -59,8 +62,21 @@ async def _typist(ws, number, rounds, latencies, lost, pause=0.0):
             latencies.append(time.monotonic() - began)
 
 
-async def _bench(url, origin, code, hosts, rounds, latencies, lost, first, pause):
+class Gate:
+    """Opens once every bench has arrived (its terminals open, or given up)."""
+
+    def __init__(self, count):
+        self.left, self.open = count, asyncio.Event()
+
+    def arrive(self):
+        self.left -= 1
+        if self.left <= 0:
+            self.open.set()
+
+
+async def _bench(url, origin, code, hosts, rounds, latencies, lost, first, pause, gate):
     client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    arrived = False
     try:
         async with client.post(url + "login", data={"code": code}, headers={"Origin": origin},
                                allow_redirects=False) as reply:
@@ -71,11 +87,16 @@ async def _bench(url, origin, code, hosts, rounds, latencies, lost, first, pause
                    for host in hosts]
         for ws in sockets:  # the prompt first: a shell that is ready
             await ws.receive(timeout=ECHO_TIMEOUT)
+        gate.arrive()
+        arrived = True
+        await gate.open.wait()
         await asyncio.gather(*(_typist(ws, first + index, rounds, latencies, lost, pause)
                                for index, ws in enumerate(sockets)))
         for ws in sockets:
             await ws.close()
     finally:
+        if not arrived:
+            gate.arrive()
         await client.close()
 
 
@@ -102,17 +123,23 @@ async def _watch(url, origin, code, done, views):
 async def _measure(url, codes, model, server_pid, terminals, rounds, pause=0.0):
     origin = url.rstrip("/")
     latencies, lost, views = [], [], []
-    began, cpu = time.monotonic(), cpu_seconds(server_pid)
+    gate, arriving = Gate(len(model.benches)), time.monotonic()
     jobs = []
     for index, bench in enumerate(model.benches):
         hosts = [h.name for h in model.hosts if h.bench == bench][:terminals]
         jobs.append(_bench(url, origin, codes[str(bench)], hosts, rounds, latencies, lost,
-                           index * terminals, pause))
+                           index * terminals, pause, gate))
     done = asyncio.Event()
     watcher = asyncio.create_task(_watch(url, origin, codes["instructor"], done, views))
-    await asyncio.gather(*jobs)
-    done.set()
-    await watcher
+    typing = asyncio.gather(*jobs)
+    await asyncio.wait([typing, asyncio.ensure_future(gate.open.wait())],
+                       return_when=asyncio.FIRST_COMPLETED)
+    began, cpu = time.monotonic(), cpu_seconds(server_pid)
+    try:
+        await typing
+    finally:
+        done.set()
+        await watcher
     seconds = time.monotonic() - began
     cpu = cpu_seconds(server_pid) - cpu
     ordered = sorted(latencies) or [float("nan")]
@@ -122,7 +149,8 @@ async def _measure(url, codes, model, server_pid, terminals, rounds, pause=0.0):
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 1),
             "max_ms": round(ordered[-1] * 1000, 1),
             "cpu_percent": round(100 * cpu / seconds, 1), "rss_mib": round(rss_mib(server_pid), 1),
-            "seconds": round(seconds, 1), "instructor_views": len(views),
+            "seconds": round(seconds, 1), "open_s": round(began - arriving, 1),
+            "instructor_views": len(views),
             "instructor_views_ok": views.count(200)}
 
 

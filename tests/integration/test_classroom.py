@@ -8,49 +8,20 @@ terminal's shell by PID (tests/integration/test_classroom_lifecycle.py: stopping
 LISTEN)."""
 
 import asyncio
-import csv
 import os
 from pathlib import Path
 import re
-import select
 import shutil
-import signal
-import subprocess
-import time
 
 import aiohttp
 import pytest
 
-from tests.integration.conftest import PYTHON, REPO, one_class
+from classroom.launch import read_codes, start, stop, wait_for_url
+from tests.integration.conftest import REPO, one_class
 from tests.unit.test_classroom_server import type_and_read
 from topologies.model import classroom
 
 class_file = one_class()
-READY = 120  # seconds the class may take to be ready
-
-
-def start(results, *extra, listen="127.0.0.1:0"):
-    return subprocess.Popen([PYTHON, "-m", "classroom", "--listen", listen, "--results",
-                             str(results), *extra], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=open(results / "server.log", "w"), text=True,
-                            start_new_session=True)
-
-
-def wait_for_url(process, log=None):
-    """The server's address, once it says it serves (read straight from the pipe: a buffered
-    readline would hold lines that select() no longer sees)."""
-    deadline, said = time.monotonic() + READY, ""
-    while time.monotonic() < deadline and "Ctrl-C stops" not in said:
-        if select.select([process.stdout], [], [], 1)[0]:
-            chunk = os.read(process.stdout.fileno(), 65536).decode(errors="replace")
-            if not chunk:
-                break
-            said += chunk
-    found = re.search(r"http://127\.0\.0\.1:(\d+)/", said)
-    if "Ctrl-C stops" in said and found:
-        return found.group(0), int(found.group(1)), said
-    logged = log.read_text() if log and log.exists() else ""
-    raise AssertionError(f"no URL from make classroom: {said} {logged[-2000:]}")
 
 
 class Served:
@@ -58,8 +29,7 @@ class Served:
         self.model, self.results, self.process = model, results, process
         self.url, self.port, self.said = wait_for_url(process, results / "server.log")
         self.origin = self.url.rstrip("/")
-        rows = list(csv.reader((results / "classroom-access.csv").open()))
-        self.codes = {row[0]: row[1] for row in rows[1:]}
+        self.codes = read_codes(results)
 
     async def login(self, who):
         client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
@@ -87,10 +57,7 @@ def served(class_file):
     try:
         yield Served(model, results, process)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=60)
-        process.stdout.close()
+        stop(process)
         shutil.rmtree(results, ignore_errors=True)
 
 

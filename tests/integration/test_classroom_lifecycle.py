@@ -9,10 +9,11 @@ import subprocess
 
 import pytest
 
+from classroom.launch import start
 from lab.base.processes import ProcessRecord, is_running
 from lab.runtime.rundir import RUN_DIR, RunDir
 from tests.integration.conftest import PYTHON, REPO, leftovers, one_class
-from tests.integration.test_classroom import Served, start
+from tests.integration.test_classroom import Served
 from tests.unit.test_classroom_server import type_and_read
 from topologies.model import classroom
 

@@ -4,9 +4,10 @@ memory; afterwards the lab's DNS still answers, asked from a terminal."""
 
 import asyncio
 
+from classroom.launch import start, stop
 from classroom.load import measure_load
 from tests.integration.conftest import one_class
-from tests.integration.test_classroom import Served, start
+from tests.integration.test_classroom import Served
 from tests.unit.test_classroom_server import type_and_read
 from topologies.model import classroom
 
@@ -27,9 +28,7 @@ def test_thirty_benches_type_at_once(class_file, tmp_path):
             assert found["instructor_views"] == found["instructor_views_ok"] > 0
         asyncio.run(dns_answers(served, model))
     finally:
-        process.terminate()
-        process.wait(timeout=120)
-        process.stdout.close()
+        stop(process, timeout=120)
 
 
 async def dns_answers(served, model):
