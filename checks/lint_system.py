@@ -4,7 +4,9 @@
 
     sysctl-path   a write to a /proc/sys path that does not exist and looks like one of the
                   settings the TP uses (echo 1 > /proc/sys/net/ip/ip_forward), in the shell
-                  history, or a key of /etc/sysctl.conf (net.ip.ip_forward = 1)
+                  history, or a key of /etc/sysctl.conf (net.ip.ip_forward = 1). A write in
+                  the history is no longer reported once a later line writes the setting it
+                  was meant for (the student found the right path)
 """
 
 import posixpath
@@ -30,18 +32,27 @@ TIMESTAMP = re.compile(r"#\d+\s*$")
 
 
 def lint(files, history, history_file):
-    notes = []
-    for number, line in enumerate((history or "").splitlines(), 1):
-        if TIMESTAMP.match(line):
-            continue
-        for written in WRITE.findall(line) + SYSCTL_SET.findall(line):
-            notes += _setting(files, history_file, number, written)
+    notes = _history(files, history, history_file)
     conf = files.text(SYSCTL_CONF) or ""
     for number, line in enumerate(conf.splitlines(), 1):
         key, equals, _value = line.partition("=")
         if equals and not line.lstrip().startswith(("#", ";")):
             notes += _setting(files, SYSCTL_CONF, number, key.strip())
     return notes
+
+
+def _history(files, history, history_file):
+    """The wrong writes of the history, but those a later line corrected."""
+    pending = []  # (Note, the setting it was meant for)
+    for number, line in enumerate((history or "").splitlines(), 1):
+        if TIMESTAMP.match(line):
+            continue
+        for written in WRITE.findall(line) + SYSCTL_SET.findall(line):
+            path = setting_path(written)
+            pending = [(note, meant) for note, meant in pending if meant != path]
+            pending += [(note, _meant(path))
+                        for note in _setting(files, history_file, number, written)]
+    return [pair[0] for pair in pending]
 
 
 def setting_path(written):

@@ -137,6 +137,11 @@ def postfix_check(ctx, server):
 def _destination_problem(ctx, values):
     local = {item.lower() for item in list_items(values.get("mydestination", ""))}
     for domain in required_domains(ctx):
+        if domain.lower() + "." in local and domain.lower() not in local:
+            return "mydestination-trailing-dot", _(
+                "mydestination holds {domain}. with a final dot: no address ends with a dot, "
+                "so the mail for {domain} that its MX brings here is not taken as local",
+                domain=domain)
         if domain.lower() not in local:
             return "mydestination-missing", _(
                 "mydestination does not hold {domain}: its MX brings the mail for {domain} "

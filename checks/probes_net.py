@@ -6,7 +6,10 @@ forwarding proven with a packet (scapy, from the seat).
     forwarding(ctx)   from the seat, an echo request with TTL 1 to the instructor's server
                       gets an ICMP time-exceeded from the server (it forwards, so it
                       decrements the TTL), and one with TTL 64 reaches the instructor
-                      (scapy, in the seat's agent: checks/agent.py forward)
+                      (scapy, in the seat's agent: checks/agent.py forward). When the
+                      far one is answered and the TTL-1 one is not, it is asked again: once
+                      its burst is spent, the kernel sends a host at most one ICMP error a
+                      second (net.ipv4.icmp_ratelimit), and checks run back to back spend it
 """
 
 import re
@@ -20,6 +23,9 @@ from checks.states import Verdict
 FORWARD_SETTING = "/proc/sys/net/ipv4/ip_forward"
 
 TIME_EXCEEDED, ECHO_REPLY = 11, 0
+# asks in all when only the TTL-1 probe goes unanswered: each waits 1.5 s for its answers,
+# longer than the rate limiter takes to allow one more time-exceeded
+ASKS = 3
 
 
 def addresses(ctx):
@@ -71,7 +77,11 @@ def forwarding(ctx):
     roles = ctx.roles
     seat, server = roles.seat, roles.server
     target = ctx.model.instructor.ip
-    said = ask(ctx.host(seat.name), "forward", SLOW, destination=target, ident=23130)
+    ours = {i.ip for i in server.interfaces}
+    for _attempt in range(ASKS):
+        said = ask(ctx.host(seat.name), "forward", SLOW, destination=target, ident=23130)
+        if "error" in said or not _rate_limited(said["seen"], ours, target):
+            break
     command = (f"scapy: sr([IP(dst='{target}', ttl=1)/ICMP(), "
                f"IP(dst='{target}', ttl=64)/ICMP()])")
     if "error" in said:
@@ -82,7 +92,6 @@ def forwarding(ctx):
     lines = [f"ttl={ttl}: {data[ttl]['summary']}" if ttl in data else f"ttl={ttl}: -"
              for ttl in ("1", "64")] + [said["said"]]
     evidence = [seen(seat.name, command, "\n".join(lines))]
-    ours = {i.ip for i in server.interfaces}
     first, far = data.get("1"), data.get("64")
     if not (first and first["type"] == TIME_EXCEEDED and first["src"] in ours):
         setting = run(ctx.host(server.name), ["cat", FORWARD_SETTING])
@@ -102,3 +111,10 @@ def forwarding(ctx):
                          "is missing on the way there or back (ip route on {server})",
                          server=server.name, address=target))
     return Verdict(True, evidence)
+
+
+def _rate_limited(data, ours, target):
+    """The far probe answered, the TTL-1 one not: maybe the server's ICMP rate limit."""
+    first, far = data.get("1"), data.get("64")
+    return (not (first and first["type"] == TIME_EXCEEDED and first["src"] in ours)
+            and bool(far) and far["type"] == ECHO_REPLY and far["src"] == target)

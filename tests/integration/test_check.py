@@ -1,9 +1,9 @@
 """check on a real lab at the last stage, for each class file: every objective PASSes; the
-report's mistakes played into the bench are caught with the expected message in French and
-English, and fixing each turns that objective back to PASS with no other objective changed;
-the probes leave no trace in the student's layer nor in the mailboxes; the same from another
-terminal (`python3 -m lab check|lint`), with bad input as one line and exit 2. The first
-stage: tests/integration/test_check_first_stage.py."""
+probes leave no trace in the student's layer nor in the mailboxes; lint reads the live
+host's shell history; the same from another terminal (`python3 -m lab check|lint`), with
+bad input as one line and exit 2. The report's mistakes, each caught and fixed:
+tests/integration/test_check_truth.py. The first stage:
+tests/integration/test_check_first_stage.py."""
 
 import json
 import os
@@ -15,9 +15,8 @@ import pytest
 
 from checks.check import check_bench, check_class
 from checks.check_cli import check_command
-from checks.lint_live import home_of
 from checks.objectives import objectives
-from checks.results import BLOCKED, FAIL, PASS, ClassResult
+from checks.results import PASS, ClassResult
 from lab.runtime.handin import RUNTIME
 from lab.base.waiting import wait_until
 from tests.integration.conftest import PYTHON, REPO
@@ -100,76 +99,7 @@ def test_probes_leave_no_trace(lab, played):
     assert "classlab" not in lab.cmd(played.server.name, "mailq")
 
 
-# --- the report's mistakes -----------------------------------------------------------------
-
-def zone_change(model, bench):
-    """(zone, its file, an A record's address, another address): the server's first zone a
-    secondary copies."""
-    zone = next(z for z in model.zones_on(model.server(bench).name) if z.secondaries)
-    record = next(r for r in zone.records if r.rtype == "A")
-    parts = record.data.split(".")
-    other = ".".join(parts[:3] + [str((int(parts[3]) + 7) % 250 + 1)])
-    return zone, record.data, other
-
-
-def mistakes(model):
-    bench = model.benches[-1]
-    server = model.server(bench).name
-    zone, address, other = zone_change(model, bench)
-    serial = zone.soa.serial
-    escaped = address.replace(".", r"\.")
-    return {
-        "forwarding-off": (
-            "routing.forwarding", "forwarding-off", None,
-            [(server, "echo 0 > /proc/sys/net/ipv4/ip_forward")],
-            ("does not forward", "ne route pas"),
-            [(server, "echo 1 > /proc/sys/net/ipv4/ip_forward")]),
-        "postamster": (
-            "mail.aliases", "aliases-stale", "aliases-typo",
-            [(server, "echo 'postamster: root' >> /etc/aliases")],
-            ("was changed after", "a été modifié après"),
-            [(server, "sed -i '/^postamster:/d' /etc/aliases && newaliases")]),
-        "serial-not-bumped": (
-            "dns.secondary", "serial-not-bumped", None,
-            [(server, f"sed -i 's/ {escaped}$/ {other}/' {zone.file} && rndc reload {zone.name}")],
-            ("without raising its serial", "sans augmenter son numéro de série"),
-            [(server, f"sed -i 's/^\\( *\\){serial}\\( *; Serial\\)/\\1{serial + 1}\\2/' "
-                      f"{zone.file} && rndc reload {zone.name}")]),
-    }
-
-
-def play(lab, commands):
-    for host, command in commands:
-        said = lab.cmd(host, f"{command}; echo rc=$?")
-        assert said.strip().endswith("rc=0"), (host, command, said)
-
-
-@pytest.mark.parametrize("mistake", ["forwarding-off", "postamster", "serial-not-bumped"])
-def test_a_mistake_of_the_report_is_caught_and_its_fix_passes(lab, mistake):
-    objective, reason, lint_code, commands, words, fixes = mistakes(lab.model)[mistake]
-    before = states(check(lab))
-    play(lab, commands)
-    try:
-        caught = {lang: check(lab, lang).outcome(objective) for lang in ("en", "fr")}
-        result = check(lab)
-    finally:
-        play(lab, fixes)
-    for (lang, outcome), word in zip(caught.items(), words):
-        assert (outcome.state, outcome.reason) == (FAIL, reason), (lang, outcome)
-        assert word in outcome.hints[-1], (lang, outcome.hints)
-        assert outcome.evidence and outcome.evidence[0].output
-    changed = {i: (s, result.outcome(i).blocked_by) for i, s in states(result).items()
-               if s != before[i] and i != objective}
-    assert all(s == BLOCKED and by == objective for s, by in changed.values()), changed
-    if lint_code:
-        codes = [f["code"] for f in result.outcome(objective).lint]
-        assert lint_code in codes and home_of(lint_code, set(before)) == objective
-    fixed = check(lab)
-    assert states(fixed) == before, {i: (s, fixed.outcome(i).reason, fixed.outcome(i).hints[-1:],
-                                         [e.output for e in fixed.outcome(i).evidence])
-                                     for i, s in states(fixed).items() if s != before[i]}
-    assert fixed.outcome(objective).lint == []
-
+# --- lint on the live host ---------------------------------------------------------------
 
 def test_lint_of_a_live_host_reads_the_history(lab, played):
     server = played.server.name

@@ -391,6 +391,15 @@ def test_kernel_settings_written_where_none_exists():
     assert [(f.code, f.line) for f in findings] == [("sysctl-path", 3), ("sysctl-path", 4)]
 
 
+def test_a_wrong_path_the_student_then_wrote_right_is_no_longer_reported():
+    wrong = "echo 1 > /proc/sys/net/ip/ip_forward\n"
+    right = "echo 1 > /proc/sys/net/ipv4/ip_forward\n"
+    assert lint({}, history=wrong + "ping -c 1 stp\n" + right) == []
+    assert [(f.code, f.line) for f in lint({}, history=right + wrong)] == [("sysctl-path", 2)]
+    other = "echo 1 > /proc/sys/net/ipv4/icmp_echo_ignore_al\n"  # meant another setting
+    assert [(f.code, f.line) for f in lint({}, history=other + right)] == [("sysctl-path", 1)]
+
+
 def test_sysctl_conf_keys():
     files = {"/etc/sysctl.conf": "# routing\nnet.ipv4.ip_forward = 1\nnet.ip.ip_forward=1\n"}
     assert found(lint(files)) == [("sysctl-path", "/etc/sysctl.conf", 3)]
