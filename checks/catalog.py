@@ -22,9 +22,11 @@ from pathlib import Path
 from checks.i18n import LANGUAGES, po_path, read_po
 
 FOLDER = Path(__file__).resolve().parent
-# the classroom's pages (classroom/) and the scenarios' PASS/FAIL lines (scenarios/) speak
+# the classroom's pages (classroom/), the scenarios' PASS/FAIL lines (scenarios/) and the
+# teaching commands reset and handin (lab/command/teaching.py) speak
 # through the same catalogs (read as files: checks imports neither)
-FOLDERS = (FOLDER, FOLDER.parent / "classroom", FOLDER.parent / "scenarios")
+FOLDERS = (FOLDER, FOLDER.parent / "classroom", FOLDER.parent / "scenarios",
+           FOLDER.parent / "lab" / "command")
 FIELD = re.compile(r"(?<!\{)\{(\w*)\}(?!\})")
 
 
