@@ -2,8 +2,9 @@
 
 `sudo make classroom` (python3 -m classroom) builds the class and serves it on the web, in
 one process: a page a bench (its topology, one terminal a host, reset, hand-in, its
-captures, check's panel with its hints) and the instructor's page (the class view, every
-bench's terminals and tools). The command-line level: it sits above lab.runtime and checks.
+captures, check's panel with its stepped hints, lint) and the instructor's page (the live
+class view, every bench's terminals and tools). The command-line level: it sits above
+lab.runtime and checks.
 
     run.py        the command: options, LISTEN checked before anything starts, the access sheet
     listen.py     LISTEN=ADDRESS:PORT: parsed, bound, its URL
@@ -11,8 +12,9 @@ bench's terminals and tools). The command-line level: it sits above lab.runtime 
     sessions.py   cookie sessions, sliding-window limits (code guessing, terminal openings)
     fence.py      what a session may reach: hosts, benches, files of results/
     terminals.py  a PTY running a shell inside a host, pumped to a websocket; stopped by PID
-    door.py       the running lab as the server uses it (shell_argv, reset, handin, stages)
-    checking.py   check's results for the panel and the class view (the seam to checks/check.py)
+    door.py       the running lab as the server uses it (shell_argv, reset, handin, stages,
+                  check: checks/check.py with the lab's record)
+    checking.py   each bench's last check: the student's panel (hints, lint), the class view
     pages.py      the HTML pages, French or English; templates/ their script and style
     picture.py    a bench's topology picture (evidence/pictures.py cut to one bench)
     xterm.py      xterm.js bundled at start from Debian's node-xterm

@@ -8,6 +8,9 @@
                             by `make clean` (lab/runtime/cleanup.py) after a killed server
                             .fence_hosts(): inside every host, hide what a student must not
                             read (hiding_script)
+                            .check(benches, lang) -> ClassResult: check (checks/check.py) on
+                            those benches, with the lab's record; .record(): that CheckRecord;
+                            .objectives(lang): the class's objectives (results.Objective)
     DROPPED                 the capabilities a web terminal's shell goes without
     fenced_argv(argv)       a shell_argv whose shell runs under setpriv without DROPPED
     hiding_script(results)  results/ (codes, every bench's captures and hand-ins) and the
@@ -23,7 +26,10 @@ host's view of results/ and of the disks is covered before the first student log
 import shlex
 import threading
 
+from checks.check import check_class, objective_defs, record_of
 from checks.findings import _
+from checks.i18n import translator
+from checks.objectives import as_objective
 from classroom.fence import Refused
 from lab.base.errors import LabError
 from lab.command import teaching
@@ -121,6 +127,16 @@ class LabDoor:
         plan = StagePlan.from_state(self.model, self.lab.rundir.read_state())
         stage = plan.stage_of(self.model.server(bench))
         return stage.name, stage.says_for(bench)
+
+    def check(self, benches, lang):
+        return check_class(self.lab, list(benches), lang, record=self.record())
+
+    def record(self):
+        return record_of(self.lab)
+
+    def objectives(self, lang):
+        translate = translator(lang)
+        return [as_objective(self.model, d, translate) for d in objective_defs(self.model)]
 
     def save_terminals(self, records):
         with self._state:

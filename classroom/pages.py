@@ -21,6 +21,8 @@ from checks.findings import _
 from checks.i18n import LANGUAGES, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+LINT_INTRO = _("The files of your bench's machines, reread at each check: where, what, why, "
+               "what to do.")
 
 
 def pick_language(cookie, accept_language):
@@ -63,12 +65,14 @@ def words(lang):
         "ended": _("The shell ended (exit, or a reset). Click to open a new one."),
         "refused": _("Refused: {reason}"),
         "failed": _("It failed: {reason}"),
-        "noCheck": _("No check result for your bench yet."),
-        "noEngine": _("check is not installed on this server yet."),
+        "noCheck": _("No check of your bench yet: Run check."),
         "runCheck": _("Run check"),
-        "nextHint": _("Next hint"),
-        "hints": _("Hints"),
-        "evidence": _("Evidence"),
+        "checking": _("Checking your bench…"),
+        "nextHint": _("Hint {step} of {steps}"),
+        "otherLanguage": _("This check ran in another language: run it again to read it in "
+                           "yours."),
+        "why": _("why: {text}"),
+        "fix": _("fix: {text}"),
         "captures": _("Captures"),
         "handins": _("Hand-ins"),
         "none": _("None yet."),
@@ -127,19 +131,22 @@ def student_page(lang, model, bench, stage_text):
     hosts = [h.name for h in model.hosts if h.bench == bench]
     title = f'{_("Bench").render(translator(lang))} {bench}'
     body = (_header(lang, title, esc(stage_text))
-            + f'<main class="student" data-bench="{esc(bench)}">'
+            + f'<main class="student" data-bench="{esc(bench)}"><div class="work">'
             f'<section class="terminals"><nav class="tabs" role="tablist">{_tabs(hosts)}</nav>'
             f'<div class="screens"></div><div class="actions">'
             f'<button type="button" id="reset"></button>'
             f'<button type="button" id="capture"></button>'
             f'<button type="button" id="handin" data-bench="{esc(bench)}"></button>'
             f'<span id="status" role="status"></span></div></section>'
-            f'<aside><section><h2>{say(lang, _("Your bench"))}</h2>'
+            f'<section class="lint"><h2>lint</h2><p class="intro">{say(lang, LINT_INTRO)}</p>'
+            f'<div id="lint"></div></section>'
+            f'<section><h2>{say(lang, _("Your bench"))}</h2>'
             f'<a href="/picture/{esc(bench)}.svg" target="_blank" rel="noopener">'
             f'<img class="picture" src="/picture/{esc(bench)}.svg" alt="{esc(title)}"></a>'
+            f'</section></div>'
+            f'<aside><section class="check"><h2>{say(lang, _("Check"))}</h2>'
+            f'<p><button type="button" id="run-check"></button></p><div id="check"></div>'
             f'</section>'
-            f'<section class="check"><h2>{say(lang, _("Check"))}</h2>'
-            f'<button type="button" id="run-check"></button><div id="check"></div></section>'
             f'<section><h2>{say(lang, _("Your files"))}</h2><div id="files"></div></section>'
             f'</aside></main>')
     return _page(lang, title, body, role="bench")

@@ -3,7 +3,8 @@
     Limits                  how many guesses, terminals and openings are allowed
     Classroom(door, access, results, clock, limits, on_rotate)   what the server serves:
                             door (classroom/door.py: the running lab, or a stand-in in the
-                            unit tests), the codes, the sessions, the terminals, the hints
+                            unit tests), the codes, the sessions, the terminals, the checks
+                            (classroom/checking.py)
     make_app(classroom)     the aiohttp Application
 
 Routes (every one checks the session's fence: classroom/fence.py)
@@ -14,9 +15,14 @@ Routes (every one checks the session's fence: classroom/fence.py)
     GET  /bench, /instructor         the student's page, the instructor's page
     GET  /terminal/HOST              websocket: a login shell inside HOST on a real PTY;
                                      binary frames both ways, text {"resize": [cols, rows]}
-    GET  /api/state                  files, check panel, stages
-    POST /api/reset {host}, /api/handin {bench}, /api/check {bench}, /api/hint {objective},
-         /api/capture {host, seconds}, /api/rotate {bench} (instructor)
+    GET  /api/state                  files; a student's check panel; the instructor's stages
+                                     and the checks' version (the class view changed)
+    POST /api/reset {host}, /api/handin {bench}, /api/capture {host, seconds},
+         /api/check {bench|"all"}        check (checks/check.py) on the session's bench, or on
+                                     one or every bench (instructor: "all" also writes
+                                     results/class.html, .csv and .json, as make check does)
+         /api/hint {objective}       the next hint step of the bench's last check, recorded
+         /api/rotate {bench} (instructor)
     GET  /files/capture/HOST/NAME, /files/handin/BENCH/NAME   downloads (listed files only)
     GET  /picture/BENCH.svg, /instructor/class-view, /static/NAME
 Refusals: 400 bad input, 401 no live session, 403 not yours (or another origin), 404 no such
@@ -37,13 +43,14 @@ from aiohttp import WSMsgType, web
 
 from checks.findings import _
 from checks.i18n import translator
+from checks.report import class_page, write_class_view
 from classroom import pages, xterm
-from classroom.checking import (Hints, bench_panel, check_engine, merged, note_hint,
-                                run_check, stored_result)
+from classroom.checking import Checks
 from classroom.fence import (Refused, check_bench, check_file, check_host, files_for,
                              hosts_for)
 from classroom.sessions import INSTRUCTOR, Sessions, Window
 from classroom.terminals import Terminals
+from lab.base.errors import UsageError
 
 LOG = logging.getLogger("classroom")
 COOKIE = "classroom"
@@ -83,10 +90,11 @@ class Classroom:
         self.all_guesses = Window(limits.guesses_total, limits.guess_window, clock)
         self.openings = Window(limits.openings_per_minute, 60.0, clock)
         self.terminals = Terminals(save=door.save_terminals)
-        self.hints = Hints()
-        self.checked = {}  # bench -> the engine's last ClassResult for it
+        self.checks = Checks(door)
         self.on_rotate = on_rotate
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="classroom")
+        # checks wait for each other (one of a bench at a time): not in the terminals' pool
+        self.checking = ThreadPoolExecutor(max_workers=4, thread_name_prefix="check")
         self.capturing = ThreadPoolExecutor(max_workers=limits.captures_total,
                                             thread_name_prefix="capture")
         self.captures = set()  # the session ids with a capture running
@@ -109,15 +117,13 @@ class Classroom:
             self._pictures[bench] = bench_svg(self.model, bench)
         return self._pictures[bench]
 
-    def result_for(self, bench):
-        return merged(stored_result(self.results), self.checked, [bench])
-
     async def blocking(self, function, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     def close(self):
         self.terminals.close_all()
         self.executor.shutdown(wait=True)
+        self.checking.shutdown(wait=True)
         self.capturing.shutdown(wait=True)
 
 
@@ -295,18 +301,21 @@ async def instructor_page(request):
     return page(pages.instructor_page(language(request), room.model))
 
 
+def class_view_html(room, lang):
+    """The class view (checks/report.py) of each bench's last check; a line before any."""
+    result = room.checks.class_result(lang)
+    if result is None:
+        text = _("No check yet: Run check, above, or a student's check fills this view.")
+        return (f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><body>'
+                f'<p>{pages.say(lang, text)}</p></body></html>')
+    return class_page(result)
+
+
 async def class_view(request):
     room = request.app["classroom"]
     instructor_of(request)
-    result = merged(stored_result(room.results), room.checked, room.model.benches)
-    if result is None:
-        lang = language(request)
-        text = _("No class result yet: sudo make check BENCH=all writes results/class.json.")
-        response = page(f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><body>'
-                        f'<p>{pages.say(lang, text)}</p></body></html>')
-    else:
-        from checks.report import class_page
-        response = page(class_page(room.hints.applied(result)))
+    lang = language(request)
+    response = page(await room.blocking(class_view_html, room, lang))
     response.headers["Content-Security-Policy"] = CLASS_VIEW_CSP
     return response
 
@@ -333,20 +342,17 @@ async def picture(request):
 
 # --- the API ------------------------------------------------------------------------------
 
-def panel(room, bench, lang):
-    return bench_panel(room.result_for(bench), bench, room.hints, translator(lang))
-
-
 async def state(request):
     room = request.app["classroom"]
     session = session_of(request)
     lang = language(request)
-    data = {"files": files_for(room.model, session, room.results),
-            "engine": check_engine() is not None}
+    data = {"files": files_for(room.model, session, room.results)}
     if session.instructor:
         data["stages"] = {str(b): room.door.stage_of(b)[0] for b in room.model.benches}
+        data["version"] = room.checks.version
     else:
-        data["check"] = panel(room, session.bench, lang)
+        room.checks.heard(session.bench, lang)
+        data["check"] = await room.blocking(room.checks.panel, session.bench, lang)
         data["hosts"] = hosts_for(room.model, session)
     return answer(data)
 
@@ -376,26 +382,32 @@ async def check(request):
     session = session_of(request)
     check_origin(request)
     data = await json_body(request)
+    lang = language(request)
     if not session.instructor:
         benches = [session.bench]
+        room.checks.heard(session.bench, lang)
     elif data.get("bench") == "all":
         benches = list(room.model.benches)
     else:
         benches = [check_bench(room.model, session, str(data.get("bench", "")))]
-    lang = language(request)
+    loop = asyncio.get_running_loop()
     try:
-        result = await room.blocking(run_check, room.door, benches, lang)
-    except Exception as error:  # the engine's failure: logged whole, said in one line
+        await loop.run_in_executor(room.checking, room.checks.run, benches, lang)
+    except UsageError as error:  # a host that stopped, a file it cannot read: one line
+        raise Refused(500, f"check of bench(es) {benches} failed: {error}",
+                      _("It failed: {reason}", reason=str(error))) from None
+    except Exception as error:  # the engine's own failure: logged whole, said in one line
         LOG.exception("check of bench(es) %s failed", benches)
         raise Refused(500, f"check of bench(es) {benches} failed: {error}",
                       _("It failed: {reason}", reason=type(error).__name__)) from None
-    if result is not None:
-        for bench in benches:
-            room.checked.pop(bench, None)
-            room.checked[bench] = result  # the most recent last
     LOG.info("check of bench(es) %s by %s", ",".join(map(str, benches)), session.who())
-    return answer({"check": panel(room, benches[0], lang),
-                   "engine": check_engine() is not None})
+    if not session.instructor:
+        return answer({"check": await room.blocking(room.checks.panel, session.bench, lang)})
+    if data.get("bench") == "all":
+        written = await room.blocking(write_class_view, room.checks.class_result(lang),
+                                      room.results)
+        LOG.info("class view written: %s", ", ".join(str(path) for path in written))
+    return answer({"version": room.checks.version})
 
 
 async def hint(request):
@@ -405,17 +417,13 @@ async def hint(request):
     if session.instructor:
         raise Refused(403, "hints are opened by the bench's students", _("Bad request."))
     objective = str((await json_body(request)).get("objective", ""))
-    result = room.result_for(session.bench)
-    bench = next((b for b in (result.benches if result else []) if b.bench == session.bench),
-                 None)
-    outcome = next((o for o in (bench.outcomes if bench else []) if o.id == objective), None)
-    if outcome is None:
-        raise Refused(404, f"no objective {objective[:60]!r} for bench {session.bench}",
+    step = await room.blocking(room.checks.open_hint, session.bench, objective)
+    if step is None:
+        raise Refused(404, f"no hint to open on {objective[:60]!r} for bench {session.bench}",
                       _("No such objective."))
-    room.hints.reveal(session.bench, objective, len(outcome.hints), outcome.hints_shown)
-    await room.blocking(note_hint, room.door, session.bench, objective)
-    return answer({"check": panel(room, session.bench, language(request)),
-                   "engine": check_engine() is not None})
+    LOG.info("hint %s of %s opened by %s", step, objective, session.who())
+    lang = language(request)
+    return answer({"check": await room.blocking(room.checks.panel, session.bench, lang)})
 
 
 async def rotate(request):
@@ -500,7 +508,7 @@ async def terminal(request):
     argv, enters = room.door.shell_argv(host)
     ws = web.WebSocketResponse(max_msg_size=MAX_FRAME, heartbeat=30.0)
     await ws.prepare(request)
-    opened = room.terminals.open(session, host, argv, cols, rows, enters)
+    opened = await room.terminals.open(session, host, argv, cols, rows, enters)
     LOG.info("terminal of %s opened by %s (pid %s)", host, session.who(), opened.pid)
 
     async def closing(_task):

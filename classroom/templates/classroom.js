@@ -101,6 +101,13 @@
     return entry;
   }
 
+  // the terminal as large as its screen; never to a screen a few pixels wide, as a window
+  // shrunk for a moment has (a screenshot beyond the window resizes it to 1x1): the shell
+  // would draw its prompt again one character a line
+  function fit(entry) {
+    if (entry.screen.clientWidth >= 100 && entry.screen.clientHeight >= 50) { entry.term.fit(); }
+  }
+
   function show(host) {
     var entry = terminals[host];
     tabOf(host);
@@ -114,10 +121,10 @@
     current = host;
     if (!entry) {
       entry = open(host);
-      entry.term.fit();
+      fit(entry);
       connect(entry);
     } else {
-      entry.term.fit();
+      fit(entry);
     }
     entry.term.focus();
     var reset = document.getElementById("reset");
@@ -138,7 +145,7 @@
     return lines.join("\n");
   };
   window.addEventListener("resize", function () {
-    if (current && terminals[current]) { terminals[current].term.fit(); }
+    if (current && terminals[current]) { fit(terminals[current]); }
   });
 
   document.getElementById("reset").hidden = true;
@@ -190,47 +197,109 @@
     box.appendChild(fileList(words.handins, "handin", files.handins));
   }
 
-  // --- the check panel -----------------------------------------------------------------------
-  function showCheck(panel, engine) {
+  // --- the check panel and lint ------------------------------------------------------------
+  var drawn = null;  // the panel drawn last: drawn again only when it changed
+  function showCheck(panel) {
     var box = document.getElementById("check");
     if (!box) { return; }
+    var text = JSON.stringify(panel);
+    if (text === drawn) { return; }
+    drawn = text;
     box.textContent = "";
-    var run = document.getElementById("run-check");
-    run.textContent = words.runCheck;
-    run.disabled = !engine;
-    if (!engine) { box.appendChild(el("p", {"class": "empty"}, words.noEngine)); }
+    showLint(panel);
     if (!panel) { box.appendChild(el("p", {"class": "empty"}, words.noCheck)); return; }
     var when = new Date(panel.made);
     var shown = isNaN(when) ? panel.made
       : when.toLocaleString(document.documentElement.lang || undefined);
     box.appendChild(el("p", {"class": "made"}, fill(words.checked, {text: shown})));
-    panel.objectives.forEach(function (objective) {
-      var item = el("div", {"class": "objective " + objective.state.replace(" ", "_"),
-                            "data-objective": objective.id});
-      var head = el("div");
-      head.appendChild(el("span", {"class": "state"}, objective.label));
-      head.appendChild(el("span", {"class": "title"}, objective.title));
-      item.appendChild(head);
-      if (objective.state === "FAIL" && objective.evidence.length) {  // NOT YET: still to do
-        var first = objective.evidence[0];
-        item.appendChild(el("pre", {}, first.host + "# " + first.command + "\n" + first.output));
-      }
-      if (objective.hints.length) {
-        var list = el("ol", {"class": "hints"});
-        objective.hints.forEach(function (hint) { list.appendChild(el("li", {"class": "hint"}, hint)); });
-        item.appendChild(list);
-      }
-      if (objective.more) {
-        var more = el("button", {type: "button", "class": "next-hint"}, words.nextHint);
-        more.addEventListener("click", function () {
-          post("/api/hint", {objective: objective.id}).then(function (answer) {
-            showCheck(answer.check, answer.engine);
-          }, function (error) { status(fill(words.failed, {reason: error.message}), true); });
-        });
-        item.appendChild(more);
-      }
-      box.appendChild(item);
+    box.appendChild(el("p", {"class": "summary"}, panel.summary));
+    if (panel.lang !== document.documentElement.lang) {
+      box.appendChild(el("p", {"class": "note"}, words.otherLanguage));
+    }
+    panel.objectives.forEach(function (objective) { box.appendChild(objectiveItem(objective)); });
+  }
+
+  function objectiveItem(objective) {
+    var item = el("div", {"class": "objective " + objective.state.replace(" ", "_"),
+                          "data-objective": objective.id});
+    var head = el("div", {"class": "head"});
+    head.appendChild(el("span", {"class": "state"}, objective.label));
+    head.appendChild(el("span", {"class": "title"}, objective.title));
+    head.appendChild(el("code", {"class": "id"}, objective.id));
+    item.appendChild(head);
+    objective.evidence.slice(0, 1).forEach(function (first) {  // a FAIL's: what was seen
+      item.appendChild(el("pre", {}, first.host + "# " + first.command + "\n" + first.output));
     });
+    if (objective.hints.length) {
+      var list = el("ol", {"class": "hints"});
+      objective.hints.forEach(function (hint) { list.appendChild(el("li", {"class": "hint"}, hint)); });
+      item.appendChild(list);
+    }
+    if (objective.hints.length < objective.steps) {
+      var more = el("button", {type: "button", "class": "next-hint"},
+                    fill(words.nextHint, {step: objective.hints.length + 1,
+                                          steps: objective.steps}));
+      more.addEventListener("click", function () {
+        more.disabled = true;
+        post("/api/hint", {objective: objective.id}).then(function (answer) {
+          showCheck(answer.check);
+        }, function (error) {
+          more.disabled = false;
+          status(fill(words.failed, {reason: error.message}), true);
+        });
+      });
+      item.appendChild(more);
+    }
+    return item;
+  }
+
+  function showLint(panel) {
+    var box = document.getElementById("lint");
+    if (!box) { return; }
+    box.textContent = "";
+    if (!panel) { box.appendChild(el("p", {"class": "empty"}, words.noCheck)); return; }
+    panel.lint.forEach(function (host) {
+      var part = el("div", {"class": "host", "data-host": host.host});
+      if (!host.findings.length) {  // one line: the host has nothing to point out
+        part.appendChild(el("p", {"class": "empty"}, host.nothing));
+        box.appendChild(part);
+        return;
+      }
+      part.appendChild(el("h3", {}, host.host.toUpperCase()));
+      host.findings.forEach(function (finding) {
+        var item = el("div", {"class": "finding", "data-code": finding.code});
+        var where = el("p", {"class": "where"});
+        where.appendChild(el("code", {}, finding.where));
+        where.appendChild(el("span", {"class": "objective-id"}, " (" + finding.objective + ")"));
+        item.appendChild(where);
+        item.appendChild(el("p", {"class": "what"}, finding.what));
+        item.appendChild(el("p", {"class": "why"}, fill(words.why, {text: finding.why})));
+        item.appendChild(el("p", {"class": "fix"}, fill(words.fix, {text: finding.fix})));
+        part.appendChild(item);
+      });
+      box.appendChild(part);
+    });
+  }
+
+  // --- the class view (instructor): loaded again when a check or a hint changed it, where the
+  // instructor had scrolled it, and not while they read a cell's details; as tall as it is,
+  // up to most of the window
+  var viewVersion = 0, viewScrolled = 0;
+  function fitClassView() {
+    var view = document.getElementById("classview"), inside = view.contentDocument;
+    if (!inside || !inside.scrollingElement) { return; }
+    var tall = Math.ceil(inside.documentElement.getBoundingClientRect().height) + 4;
+    view.style.height = Math.max(120, Math.min(tall, window.innerHeight * 0.85)) + "px";
+    inside.scrollingElement.scrollTop = viewScrolled;
+  }
+  function showClassView(version) {
+    var view = document.getElementById("classview");
+    if (!view || version === undefined || version === viewVersion) { return; }
+    var inside = view.contentDocument;
+    if (inside && inside.querySelector("dialog[open]")) { return; }
+    viewScrolled = inside && inside.scrollingElement ? inside.scrollingElement.scrollTop : 0;
+    viewVersion = version;
+    view.src = "/instructor/class-view";
   }
 
   // --- the page's state ----------------------------------------------------------------------
@@ -241,12 +310,13 @@
     }).then(function (state) {
       if (!state) { return; }
       showFiles(state.files);
-      if (role === "bench") { showCheck(state.check, state.engine); }
+      if (role === "bench") { showCheck(state.check); }
       if (role === "instructor") {
         Object.keys(state.stages).forEach(function (bench) {
           var cell = document.querySelector('tr[data-bench="' + bench + '"] .stage');
           if (cell) { cell.textContent = state.stages[bench]; }
         });
+        showClassView(state.version);
       }
     });
   }
@@ -262,9 +332,19 @@
       }, function (error) { status(fill(words.failed, {reason: error.message}), true); });
     });
     var run = document.getElementById("run-check");
+    run.textContent = words.runCheck;
     run.addEventListener("click", function () {
-      post("/api/check", {}).then(function (answer) { showCheck(answer.check, answer.engine); },
-        function (error) { status(fill(words.failed, {reason: error.message}), true); });
+      run.disabled = true;
+      run.textContent = words.checking;
+      post("/api/check", {}).then(function (answer) {
+        run.disabled = false;
+        run.textContent = words.runCheck;
+        showCheck(answer.check);
+      }, function (error) {
+        run.disabled = false;
+        run.textContent = words.runCheck;
+        status(fill(words.failed, {reason: error.message}), true);
+      });
     });
     Array.prototype.forEach.call(tabs.querySelectorAll(".tab"), function (tab) {
       tab.addEventListener("click", function () { show(tab.getAttribute("data-host")); });
@@ -296,22 +376,22 @@
         }, function (error) { status(fill(words.failed, {reason: error.message}), true); });
       });
     });
-    var view = document.getElementById("classview");
+    document.getElementById("classview").addEventListener("load", fitClassView);
+    fitClassView();  // loaded already, perhaps
     var all = document.getElementById("check-all");
     all.addEventListener("click", function () {
       all.disabled = true;
       status("…");
       post("/api/check", {bench: "all"}).then(function (answer) {
         all.disabled = false;
-        status(answer.engine ? "" : words.noEngine, !answer.engine);
-        view.src = "/instructor/class-view";
+        status("");
+        showClassView(answer.version);
       }, function (error) {
         all.disabled = false;
         status(fill(words.failed, {reason: error.message}), true);
       });
     });
-    window.setInterval(function () { view.src = "/instructor/class-view"; }, 20000);
   }
   refresh();
-  window.setInterval(refresh, 15000);
+  window.setInterval(refresh, role === "instructor" ? 3000 : 15000);
 }());

@@ -274,26 +274,52 @@ def test_install_deps_installs_what_the_classroom_needs():
     assert {"python3-aiohttp", "node-xterm", "libjs-xterm", "graphviz"} <= installed_packages()
 
 
-def test_the_class_view_takes_each_bench_s_last_check():
-    import copy
-    from checks.results import ClassResult
-    from classroom.checking import merged
-    from tests.unit.class_view_fixture import bench_result, objectives_of
-    objectives = objectives_of("en")
+def test_a_bench_is_checked_once_at_a_time():
+    """Two checks of one bench (a student's, the instructor's of every bench) never run at
+    once: their probes would meet in the bench's hosts. The second waits for the first."""
+    import threading
+    from classroom.checking import Checks
+    from lab.base.waiting import wait_until
+    from tests.unit.test_classroom_server import FakeDoor
 
-    def result(mistake):
-        return ClassResult("class", "iut.toml", "2026-11-30T10:00:00+01:00", "en", objectives,
-                           [bench_result(MODEL, b, "mail", objectives, "en", mistake)
-                            for b in MODEL.benches])
-    stored = result(None)
-    later = result(("routing.forwarding", "forwarding-off"))
-    later.benches = [b for b in later.benches if b.bench == LAST]
-    found = merged(copy.deepcopy(stored), {LAST: later}, MODEL.benches)
-    assert [b.bench for b in found.benches] == list(MODEL.benches)
-    assert found.benches[-1] is later.benches[0] and found.benches[0].bench == FIRST
-    assert found.made == later.made and found.objectives is later.objectives
-    assert merged(None, {}, MODEL.benches) is None
-    assert [b.bench for b in merged(None, {LAST: later}, MODEL.benches).benches] == [LAST]
+    class SlowDoor(FakeDoor):
+        def __init__(self):
+            super().__init__(MODEL, "/nonexistent")
+            self.inside, self.go = [], threading.Event()
+
+        def check(self, benches, lang):
+            self.inside.append(list(benches))
+            self.go.wait(20)
+            return super().check(benches, lang)
+
+    class Watched:
+        """The bench's lock, saying when someone waits for it."""
+        def __init__(self):
+            self.lock, self.tries = threading.Lock(), 0
+
+        def __enter__(self):
+            self.tries += 1
+            self.lock.acquire()
+
+        def __exit__(self, *_exc):
+            self.lock.release()
+    door = SlowDoor()
+    checks = Checks(door)
+    checks._benches[LAST] = watched = Watched()
+    checks.heard(LAST, "fr")
+    student = threading.Thread(target=checks.run, args=([LAST], "en"))
+    student.start()
+    wait_until(lambda: door.inside, "the student's check runs")
+    everyone = threading.Thread(target=checks.run, args=(list(MODEL.benches), "en"))
+    everyone.start()
+    wait_until(lambda: watched.tries == 2, "the instructor's check waits for the bench")
+    assert door.inside == [[LAST]]  # nothing else started, not even the other bench
+    door.go.set()
+    for thread in (student, everyone):
+        thread.join(20)
+    assert sorted(door.checked, key=str) == sorted(
+        [([LAST], "fr"), ([LAST], "fr"), ([FIRST], "en")], key=str)
+    assert checks.version == 3
 
 
 def test_the_sheet_gives_students_the_machine_s_address_when_listening_everywhere():

@@ -16,11 +16,12 @@ import yarl
 from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 
+from checks.record import CheckRecord
+from checks.results import ClassResult
 from classroom.access import Access
 from classroom.server import MAX_BODY, MAX_FRAME, Classroom, Limits, make_app
 from tests.unit.class_view_fixture import bench_result, objectives_of
 from topologies.model import classroom
-from checks.results import ClassResult
 
 MODEL = classroom()
 LAST, FIRST = MODEL.benches[-1], MODEL.benches[0]
@@ -38,11 +39,14 @@ class Clock:
 
 
 class FakeDoor:
-    """The lab's door, with bash in place of a host's shell."""
+    """The lab's door, with bash in place of a host's shell, and check's results made up
+    (tests/unit/class_view_fixture.py: `mistakes` says what each bench gets wrong) but its
+    record a real one (checks/record.py)."""
 
     def __init__(self, model, results):
         self.model, self.results = model, Path(results)
         self.resets, self.saved = [], []
+        self.mistakes, self.checked = {}, []  # {bench: (objective, reason)}, [(benches, lang)]
 
     def shell_argv(self, host):
         return ["bash", "--norc", "--noprofile", "-i"], False
@@ -66,6 +70,24 @@ class FakeDoor:
 
     def save_terminals(self, records):
         self.saved.append(records)
+
+    def check(self, benches, lang):
+        self.checked.append((list(benches), lang))
+        objectives = objectives_of(lang)
+        found = [bench_result(self.model, b, "mail", objectives, lang, self.mistakes.get(b))
+                 for b in benches]
+        for result in found:
+            for outcome in result.outcomes:
+                outcome.lint = [{"host": self.model.server(result.bench).name, **finding}
+                                for finding in outcome.lint]
+        made = f"2026-11-30T10:{len(self.checked):02d}:00+01:00"
+        return ClassResult("class", "iut.toml", made, lang, objectives, found, 1.0)
+
+    def record(self):
+        return CheckRecord(self.results / "run" / "check.json")
+
+    def objectives(self, lang):
+        return objectives_of(lang)
 
 
 class Room:
@@ -195,29 +217,90 @@ def test_the_instructor_reaches_every_bench_and_rotates_codes(tmp_path):
     run(scenario())
 
 
-def test_the_check_panel_opens_hints_one_at_a_time(tmp_path):
-    model = MODEL
-    objectives = objectives_of("en")
-    result = ClassResult("class", "iut.toml", "2026-11-30T10:00:00+01:00", "en", objectives,
-                         [bench_result(model, b, "mail", objectives, "en",
-                                       ("routing.forwarding", "forwarding-off") if b == LAST
-                                       else None) for b in model.benches])
-    (tmp_path / "class.json").write_text(result.to_json())
+def objective_of(panel, objective):
+    return next(o for o in panel["objectives"] if o["id"] == objective)
 
+
+def test_the_check_panel_opens_hints_one_step_at_a_time_and_shows_lint(tmp_path):
     async def scenario():
         async with Room(tmp_path) as room:
+            door = room.room.door
+            door.mistakes[LAST] = ("mail.aliases", "aliases-typo")
             client, _status, _ = await room.login(room.access.codes[LAST])
             status, text = await room.get(client, "/api/state")
+            assert json.loads(text)["check"] is None  # no check yet
+            status, text = await room.post(client, "/api/check", {"bench": FIRST})
+            assert status == 200 and door.checked == [([LAST], "en")]  # their bench only
             panel = json.loads(text)["check"]
-            failing = next(o for o in panel["objectives"] if o["state"] == "FAIL")
-            assert failing["hints"] == [] and failing["more"]
-            status, text = await room.post(client, "/api/hint", {"objective": failing["id"]})
-            opened = next(o for o in json.loads(text)["check"]["objectives"]
-                          if o["id"] == failing["id"])
-            assert status == 200 and len(opened["hints"]) == 1
+            assert panel["summary"].startswith(f"Bench {LAST}, stage mail:")
+            failing = objective_of(panel, "mail.aliases")
+            assert failing["state"] == "FAIL" and failing["hints"] == []
+            assert failing["steps"] == 3 and failing["evidence"][0]["command"].startswith("grep")
+            assert objective_of(panel, "routing.addresses")["evidence"] == []  # a PASS: quiet
+            lint = {part["host"]: part for part in panel["lint"]}
+            assert list(lint) == [h.name for h in MODEL.hosts if h.bench == LAST]
+            finding, = lint[MINE]["findings"]
+            assert finding["where"] == "/etc/aliases:3" and finding["objective"] == "mail.aliases"
+            assert "postamster" in finding["what"] and finding["why"] and finding["fix"]
+            seat = MODEL.seat(LAST).name
+            assert lint[seat]["findings"] == []
+            assert lint[seat]["nothing"] == f"{seat.upper()}: nothing to point out"
+            for step in (1, 2, 3, 3):  # one step a click, never beyond the last
+                status, text = await room.post(client, "/api/hint", {"objective": "mail.aliases"})
+                opened = objective_of(json.loads(text)["check"], "mail.aliases")
+                assert status == 200 and len(opened["hints"]) == step
+                assert door.record().bench(LAST)[1] == {"mail.aliases": step}
+            assert opened["hints"][2].startswith("What is wrong: line 3 reads postamster")
+            status, _ = await room.post(client, "/api/hint", {"objective": "routing.addresses"})
+            assert status == 404  # it PASSes: nothing to open
             boss, _status, _ = await room.login(room.access.instructor)
             status, page = await room.get(boss, "/instructor/class-view")
-            assert status == 200 and b"opened by the student" in page
+            assert status == 200 and page.count(b"opened by the student") == 3
+            assert f'id="bench-{LAST}"'.encode() in page and b"aliases-typo" in page
+    run(scenario())
+
+
+def test_the_class_view_follows_the_students_checks_each_in_its_language(tmp_path):
+    async def scenario():
+        async with Room(tmp_path) as room:
+            door = room.room.door
+            boss, _status, _ = await room.login(room.access.instructor)
+            status, page = await room.get(boss, "/instructor/class-view")
+            assert status == 200 and b"No check yet" in page
+            status, text = await room.get(boss, "/api/state")
+            before = json.loads(text)["version"]
+            student, _status, _ = await room.login(room.access.codes[LAST])
+            student.cookie_jar.update_cookies({"lang": "fr"}, yarl.URL(room.origin))
+            door.mistakes[LAST] = ("routing.forwarding", "forwarding-off")
+            status, text = await room.post(student, "/api/check", {})
+            panel = json.loads(text)["check"]
+            failing = objective_of(panel, "routing.forwarding")
+            assert failing["label"] == "ÉCHEC" and panel["lang"] == "fr"
+            status, text = await room.post(student, "/api/hint",
+                                           {"objective": "routing.forwarding"})
+            assert objective_of(json.loads(text)["check"], "routing.forwarding")["hints"][0] \
+                .startswith("Où regarder")
+            status, text = await room.get(boss, "/api/state")
+            assert json.loads(text)["version"] > before  # the instructor's page reloads the view
+            status, page = await room.get(boss, "/instructor/class-view")
+            assert b"forwarding-off" in page and page.count(b"opened by the student") == 1
+            status, text = await room.post(boss, "/api/check", {"bench": "all"})
+            assert status == 200
+            # each bench in its students' language: bench LAST's page is in French
+            assert sorted(door.checked[-2:], key=str) == sorted(
+                [([LAST], "fr"), ([b for b in MODEL.benches if b != LAST], "en")], key=str)
+            status, page = await room.get(boss, "/instructor/class-view")
+            assert b"Common mistakes" in page and page.count(b"opened by the student") == 1
+            assert {f"bench-{b}".encode() for b in MODEL.benches} <= set(
+                re.findall(rb'id="(bench-\d+)"', page))
+            written = (tmp_path / "class.json").read_text()  # as make check BENCH=all writes
+            assert json.loads(written)["benches"][-1]["bench"] == LAST
+            assert (tmp_path / "class.html").is_file() and (tmp_path / "class.csv").is_file()
+            door.mistakes.pop(LAST)  # the student repairs: their next check, the row changes
+            await room.post(student, "/api/check", {})
+            status, page = await room.get(boss, "/instructor/class-view")
+            assert b"forwarding-off" not in page
+            assert page.count(b"opened by the student") == 0  # a PASS keeps its count only
     run(scenario())
 
 
