@@ -14,6 +14,7 @@ PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin report
 .PHONY: classroom
 .PHONY: check lint
+.PHONY: screenshots
 .PHONY: vm vm-export vm-run vm-test vm-test-full
 
 help:
@@ -31,6 +32,7 @@ help:
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
 	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT=8000)"
+	@echo "sudo make screenshots   the browser tests, their screenshots written to docs/screenshots/ (else results/screenshots/)"
 	@echo "sudo make classroom   the class and its web pages: a terminal a host for each bench (LISTEN=127.0.0.1:8054)"
 	@echo "sudo make bench   the benchmark: a table, and results/bench.json (every step: long; ONLY= picks some)"
 	@echo "sudo make bench ONLY=check,classroom   some steps alone (seed_class mx_delivery scaling traffic teaching check classroom)"
@@ -86,6 +88,11 @@ picture:
 # The class view: results/ (or RESULTS=) over http.server on 127.0.0.1, a free port (or PORT=)
 report:
 	@$(PYTHON) -m checks.report --serve $(if $(PORT),--port "$(PORT)") "$(or $(RESULTS),results)"
+
+# the README's pictures: the browser tests (tests/browser/) write their screenshots under
+# docs/screenshots/ instead of results/screenshots/ (the classroom's needs root: a real lab)
+screenshots: deps
+	@SCREENSHOTS=docs/screenshots $(PYTEST) tests/browser
 
 # The classroom in the browser: the class (CLASS, BENCHES, STAGE, BENCH as for make lab) and
 # its web server in one process; LISTEN=ADDRESS:PORT (default 127.0.0.1:8054, this machine only)

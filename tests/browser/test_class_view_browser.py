@@ -5,11 +5,11 @@ A class of 30 benches (tests/unit/class_view_fixture.py, French) is written to a
 folder; `make report RESULTS=that-folder` serves it on a free port and prints the address.
 The test reads the page as an instructor does: "Common mistakes" first, then the rows; it
 clicks the first FAIL cell, reads its evidence and its hints in the dialog, and closes it.
-Screenshots: results/class-view.png (the whole page) and results/class-view-cell.png (the
-opened cell); docs/screenshots/ keeps copies of them. The server is stopped by its PID.
+Screenshots: class-view.png (the whole page) and class-view-cell.png (the opened cell), in
+results/screenshots/ (`make screenshots` writes docs/screenshots/: tests/browser/chromium.py).
+The server is stopped by its PID.
 """
 
-import base64
 import os
 import re
 import select
@@ -22,21 +22,16 @@ from pathlib import Path
 import pytest
 
 from checks.report import write_class_view
+from tests.browser.chromium import needs_chromium, shots, whole_page
 from tests.unit.class_view_fixture import class_result
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.common.by import By  # noqa: E402  (after the skip: no selenium)
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-RESULTS = REPO / "results"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WINDOW = (1400, 1000)
 
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(),
-                                reason="chromium-driver is not installed (sudo make deps)")
+pytestmark = needs_chromium
 
 
 def first_line(process, seconds=20):
@@ -79,26 +74,8 @@ def closed(port, seconds=10):
 
 
 @pytest.fixture
-def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                     f"--user-data-dir={tmp_path / 'chromium'}", "--lang=fr-FR",
-                     f"--window-size={WINDOW[0]},{WINDOW[1]}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def whole_page(driver, path):
-    """The whole page, beyond the window (Chromium's DevTools protocol)."""
-    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
-    path.write_bytes(base64.b64decode(shot["data"]))
+def browser(chromium):
+    return chromium(lang="fr-FR")
 
 
 def test_an_instructor_opens_the_first_failure(served, browser):
@@ -115,8 +92,8 @@ def test_an_instructor_opens_the_first_failure(served, browser):
     assert len(rows) == 30 and rows[0].get_attribute("id") == "bench-3"
     assert not browser.find_element(By.CSS_SELECTOR, "section.details").is_displayed()
 
-    RESULTS.mkdir(exist_ok=True)
-    whole_page(browser, RESULTS / "class-view.png")
+    folder = shots()
+    whole_page(browser, folder / "class-view.png")
 
     cell = rows[0].find_element(By.CSS_SELECTOR, "td.cell.fail a")
     title = cell.get_attribute("title")
@@ -131,9 +108,9 @@ def test_an_instructor_opens_the_first_failure(served, browser):
     hints = dialog.find_elements(By.CSS_SELECTOR, "ol.hints li")
     assert len(hints) == 3 and hints[0].text.startswith("Où regarder : S3 fait-il passer")
     assert [h.get_attribute("class") for h in hints] == ["opened", "opened", "closed"]
-    browser.save_screenshot(str(RESULTS / "class-view-cell.png"))
+    browser.save_screenshot(str(folder / "class-view-cell.png"))
 
     dialog.find_element(By.CSS_SELECTOR, "form.close button").click()
     WebDriverWait(browser, 10).until(expected_conditions.invisibility_of_element(dialog))
     for name in ("class-view.png", "class-view-cell.png"):
-        assert (RESULTS / name).stat().st_size > 10_000
+        assert (folder / name).stat().st_size > 10_000

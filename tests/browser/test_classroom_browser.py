@@ -1,95 +1,55 @@
 """make classroom in a real browser: headless Chromium (Debian's chromium-driver) driven by
-python3-selenium, on a real lab (root; the class at stage mail, the server on 127.0.0.1).
+python3-selenium (tests/browser/chromium.py), on a real lab (root; the class's last bench at
+stage mail, the server on 127.0.0.1).
 
-Bench 54 (the class's last) logs in with its code from the access sheet, types
-`ping -c 1 ADDRESS` (the instructor's server, from the model) in its server's terminal and
-reads the reply there; its check panel (the engine's when checks/check.py is there, else the
-class.json beside it) opens a hint; the instructor logs in and sees the class view and the
-benches. Screenshots: docs/screenshots/classroom-student.png and classroom-instructor.png.
+Two browsers at once, as in a classroom. The class's last bench logs in with its code from
+the access sheet, types `ping -c 1 ADDRESS` (the instructor's server, from the model) in its
+server's terminal and reads the reply there, and runs check (checks/check.py): forwarding
+PASSes. The instructor logs in and sees that bench's row. The student then turns forwarding
+off and mistypes the repair (a path that does not exist), checks again: forwarding FAILs, lint
+points at the shell history's line; the student opens two hint steps. Without touching their
+page, the instructor sees the row change: forwarding FAIL, two hints opened; they open STP's
+terminal and run check on every bench: the other bench's row joins. Screenshots:
+classroom-student.png and classroom-instructor.png (results/screenshots/, or $SCREENSHOTS:
+`make screenshots`).
 """
 
-import csv
 import os
-import re
-import select
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from checks.results import ClassResult
-from tests.unit.class_view_fixture import bench_result, objectives_of
+from classroom.launch import read_codes, start, stop, wait_for_url
+from tests.browser.chromium import needs_chromium, shots, whole_page
 from topologies.model import classroom
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = REPO / "docs" / "screenshots"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-WINDOW = (1500, 1000)
+CHECKED = 180  # seconds a check of the bench may take on a loaded machine
 
-pytestmark = [pytest.mark.skipif(not Path(CHROMEDRIVER).exists(),
-                                 reason="chromium-driver is not installed (sudo make deps)"),
+pytestmark = [needs_chromium,
               pytest.mark.skipif(os.geteuid() != 0, reason="a real lab needs root")]
 
 
 @pytest.fixture
 def served(tmp_path):
+    """The classroom on a real lab: (model, its URL, the codes of its access sheet)."""
     model = classroom()
-    objectives = objectives_of("en")
-    last = model.benches[-1]
-    result = ClassResult(model.title, str(model.source), "2026-11-30T10:00:00+01:00", "en",
-                         objectives, [bench_result(model, b, "mail", objectives, "en",
-                                                   ("routing.forwarding", "forwarding-off")
-                                                   if b == last else None)
-                                      for b in model.benches])
-    (tmp_path / "class.json").write_text(result.to_json())
-    process = subprocess.Popen(["/usr/bin/python3", "-m", "classroom", "--listen",
-                                "127.0.0.1:0", "--results", str(tmp_path), "--stage", "mail"],
-                               cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=open(tmp_path / "server.log", "w"), text=True,
-                               start_new_session=True)
+    process = start(tmp_path, "--stage", "mail")
     try:
-        lines, deadline = "", time.monotonic() + 120
-        while "Ctrl-C stops" not in lines and time.monotonic() < deadline:
-            if select.select([process.stdout], [], [], 1)[0]:
-                chunk = os.read(process.stdout.fileno(), 65536).decode(errors="replace")
-                assert chunk, lines + (tmp_path / "server.log").read_text()
-                lines += chunk
-        url = re.search(r"http://127\.0\.0\.1:\d+/", lines).group(0)
-        rows = list(csv.reader((tmp_path / "classroom-access.csv").open()))
-        yield model, url, {row[0]: row[1] for row in rows[1:]}
+        url, _port, _said = wait_for_url(process, tmp_path / "server.log")
+        yield model, url, read_codes(tmp_path)
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        process.stdout.close()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                     f"--user-data-dir={tmp_path / 'chromium'}", "--lang=en-US",
-                     f"--window-size={WINDOW[0]},{WINDOW[1]}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+        stop(process)
 
 
 def log_in(browser, url, code):
-    browser.delete_all_cookies()
     browser.get(url)
     field = browser.find_element(By.ID, "code")
     field.send_keys(code)
@@ -101,79 +61,115 @@ def screen_text(browser):
         "return window.classroomScreenText ? window.classroomScreenText() : '';")
 
 
-def test_a_student_pings_and_opens_a_hint_the_instructor_sees_the_class(served, browser):
+def type_in(browser, line):
+    browser.find_element(By.CSS_SELECTOR, ".screen.active").click()  # xterm.js takes the keys
+    ActionChains(browser).send_keys(line + "\n").perform()
+
+
+def run_check(browser):
+    """Press Run check; the panel once it shows a check made after the press."""
+    made = "var m = document.querySelector('#check .made'); return m ? m.textContent : '';"
+    before = browser.execute_script(made)
+    button = browser.find_element(By.ID, "run-check")
+    button.click()
+    WebDriverWait(browser, CHECKED).until(
+        lambda b: button.is_enabled() and b.execute_script(made) not in ("", before))
+
+
+def objective(browser, name):
+    return browser.find_element(By.CSS_SELECTOR, f'#check [data-objective="{name}"]')
+
+
+def open_hint(browser, name, step):
+    """Click the objective's "Hint STEP of N"; its hints once STEP of them show."""
+    button = objective(browser, name).find_element(By.CSS_SELECTOR, "button.next-hint")
+    assert button.text.startswith(f"Hint {step} of "), button.text
+    button.click()
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: len(objective(b, name).find_elements(By.CSS_SELECTOR, "li.hint")) == step)
+    return [hint.text for hint in objective(browser, name).find_elements(By.CSS_SELECTOR,
+                                                                          "li.hint")]
+
+
+def class_view_cell(browser, bench, name):
+    """(the cell's state class, the row's hints opened) of bench's row in the class view,
+    as the instructor's page shows it now (it reloads the frame by itself)."""
+    browser.switch_to.default_content()
+    browser.switch_to.frame(browser.find_element(By.ID, "classview"))
+    try:
+        rows = browser.find_elements(By.ID, f"bench-{bench}")
+        if not rows:
+            return None
+        cell = rows[0].find_element(By.XPATH, f'.//td[a[contains(@title, " {name} ")]]')
+        state = next(c for c in cell.get_attribute("class").split() if c != "cell")
+        return state, rows[0].find_elements(By.CSS_SELECTOR, "td.num")[-1].text
+    finally:
+        browser.switch_to.default_content()
+
+
+def test_a_student_breaks_forwarding_and_the_instructor_sees_the_row_change(served, chromium):
     model, url, codes = served
     bench = model.benches[-1]
     server = model.server(bench)
     address = model.instructor.interfaces[0].ip
-    wait = WebDriverWait(browser, 30)
+    student = chromium(window=(1500, 1200))
+    wait = WebDriverWait(student, 30)
 
-    log_in(browser, url, codes[str(bench)])
+    log_in(student, url, codes[str(bench)])
     wait.until(expected_conditions.url_contains("/bench"))
     tab = wait.until(expected_conditions.presence_of_element_located(
         (By.CSS_SELECTOR, f'.tab.active[data-host="{server.name}"]')))
     assert tab.text == server.name.upper()
     wait.until(lambda b: f"root@{server.name.upper()}:~#" in screen_text(b))
-    browser.find_element(By.CSS_SELECTOR, ".screen.active").click()  # xterm.js takes the keys
-    ActionChains(browser).send_keys(f"ping -c 1 {address}\n").perform()
+    type_in(student, f"ping -c 1 {address}")
     wait.until(lambda b: "packet loss" in screen_text(b))
-    text = screen_text(browser)
+    text = screen_text(student)
     assert f"64 bytes from {address}" in text and "1 received" in text, text
 
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#check .objective"))
-    made = "var m = document.querySelector('#check .made'); return m ? m.textContent : '';"
-    checked = browser.find_element(By.ID, "run-check").is_enabled()
-    if checked:  # the engine is there: check the live bench
-        before = browser.execute_script(made)
-        browser.find_element(By.ID, "run-check").click()
-        WebDriverWait(browser, 180).until(lambda b: b.execute_script(made) not in ("", before))
-    # the panel is drawn again every 15 s: find and click the button in one step
-    objective = browser.execute_script(
-        "var b = document.querySelector('#check button.next-hint');"
-        "if (!b) { return null; } b.click(); return b.parentNode.getAttribute('data-objective');")
-    assert objective, "no objective with a hint to open"
-    wait.until(lambda b: b.find_elements(
-        By.CSS_SELECTOR, f'#check [data-objective="{objective}"] li.hint'))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.execute_script("document.querySelector('#check li.hint').scrollIntoView("
-                           "{block: 'center'})")
-    browser.save_screenshot(str(SHOTS / "classroom-student.png"))
+    run_check(student)
+    assert "PASS" in objective(student, "routing.forwarding").get_attribute("class").split()
+    summary = student.find_element(By.CSS_SELECTOR, "#check .summary").text
+    assert summary.startswith(f"Bench {bench}, stage mail:"), summary
 
-    log_in(browser, url, codes["instructor"])
-    wait.until(expected_conditions.url_contains("/instructor"))
-    rows = browser.find_elements(By.CSS_SELECTOR, ".benches tbody tr")
-    assert [r.get_attribute("data-bench") for r in rows] == [str(b) for b in model.benches]
-    wait.until(lambda b: rows[-1].find_element(By.CSS_SELECTOR, ".stage").text == "mail")
-    browser.find_element(By.CSS_SELECTOR,
-                         f'button.open[data-host="{model.instructor.name}"]').click()
-    wait.until(lambda b: f"root@{model.instructor.name.upper()}:~#" in screen_text(b))
-    everyone = browser.find_element(By.ID, "check-all")
-    if checked:  # the engine is there: check every bench, as an instructor does
-        everyone.click()
-        WebDriverWait(browser, 180).until(lambda b: everyone.is_enabled())
+    instructor = chromium(window=(1400, 1900))  # the whole page in view: xterm.js draws there
+    log_in(instructor, url, codes["instructor"])
+    WebDriverWait(instructor, 30).until(expected_conditions.url_contains("/instructor"))
+    WebDriverWait(instructor, 30).until(
+        lambda b: class_view_cell(b, bench, "routing.forwarding") == ("pass", "0"))
 
-    def class_view_row(b):
-        """Bench's row in the class view, once the frame (reloaded after a check) shows every
-        cell checked."""
-        b.switch_to.default_content()
-        b.switch_to.frame(b.find_element(By.ID, "classview"))
-        rows = b.find_elements(By.ID, f"bench-{bench}")
-        unchecked = checked and b.find_elements(By.CSS_SELECTOR, "td.cell.none")
-        return rows[0] if rows and not unchecked else None
-    row = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)
-                        ).until(class_view_row)
-    assert row.find_elements(By.CSS_SELECTOR, "td.num")[-1].text == "1"  # the hint opened
-    browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", row)
-    browser.switch_to.default_content()
-    browser.execute_script("window.scrollTo(0, 0)")
-    whole_page(browser, SHOTS / "classroom-instructor.png")
+    type_in(student, "echo 0 > /proc/sys/net/ipv4/ip_forward")
+    type_in(student, "echo 1 > /proc/sys/net/ip/ip_forward")  # the repair, mistyped
+    wait.until(lambda b: "No such file or directory" in screen_text(b))
+    run_check(student)
+    failing = objective(student, "routing.forwarding")
+    assert "FAIL" in failing.get_attribute("class").split()
+    assert failing.find_elements(By.CSS_SELECTOR, "pre")  # what check saw
+    first = open_hint(student, "routing.forwarding", 1)
+    shown = open_hint(student, "routing.forwarding", 2)
+    assert shown[0] == first[0] and all(shown), shown
+    finding = student.find_element(
+        By.CSS_SELECTOR, f'#lint [data-host="{server.name}"] [data-code="sysctl-path"]')
+    assert "/root/.bash_history:" in finding.find_element(By.CSS_SELECTOR, ".where").text
+    assert "/proc/sys/net/ip/ip_forward" in finding.find_element(By.CSS_SELECTOR, ".what").text
+    assert finding.find_element(By.CSS_SELECTOR, ".why").text.startswith("why: ")
+    assert finding.find_element(By.CSS_SELECTOR, ".fix").text.startswith("fix: ")
 
+    # the instructor's page, untouched, reloads its class view by itself
+    WebDriverWait(instructor, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: class_view_cell(b, bench, "routing.forwarding") == ("fail", "2"))
 
-def whole_page(browser, path):
-    """The whole page, beyond the window (Chromium's DevTools protocol)."""
-    import base64
-    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
-    path.write_bytes(base64.b64decode(shot["data"]))
+    stp = model.instructor.name
+    instructor.find_element(By.CSS_SELECTOR, f'button.open[data-host="{stp}"]').click()
+    WebDriverWait(instructor, 30).until(lambda b: f"root@{stp.upper()}:~#" in screen_text(b))
+    everyone = instructor.find_element(By.ID, "check-all")
+    everyone.click()
+    other = model.benches[0]
+    WebDriverWait(instructor, CHECKED, ignored_exceptions=(StaleElementReferenceException,)
+                  ).until(lambda b: everyone.is_enabled()
+                          and class_view_cell(b, other, "routing.forwarding") == ("pass", "0"))
+    assert class_view_cell(instructor, bench, "routing.forwarding") == ("fail", "2")
+
+    folder = shots()
+    student.execute_script("document.querySelector('aside').scrollTop = 0")
+    student.save_screenshot(str(folder / "classroom-student.png"))
+    whole_page(instructor, folder / "classroom-instructor.png")
