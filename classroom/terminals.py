@@ -1,45 +1,54 @@
 """Terminals: a real PTY running a shell inside a host, its bytes pumped to and from a
 websocket, every process known by PID.
 
-    Terminal(host, argv, cols, rows, enters=True)   starts argv (the login shell
-                     `make shell` opens: lab.command.lab_cli.shell_argv) in a session of its
-                     own whose controlling terminal is the PTY; enters: argv is nsenter,
-                     whose child (the shell, in the host's PID namespace) is recorded too
+    Terminal(host, argv, cols, rows, enters=True)   (blocking: any thread) starts argv (the
+                     login shell `make shell` opens: lab.command.lab_cli.shell_argv) in a
+                     session of its own whose controlling terminal is the PTY; enters: argv
+                     is nsenter, whose child (the shell, in the host's PID namespace) is
+                     recorded too
         .records     ProcessRecords of nsenter and the shell (for the run dir's state)
         .resize(cols, rows)     TIOCSWINSZ: the shell and nano get SIGWINCH
         await .write(data)      bytes typed in the browser, to the PTY
         await .pump(send)       the PTY's output to send(bytes) until the shell ends
         .close()                hang_up(), then reap(); safe twice
-        .hang_up()              (the loop's thread) close the PTY: SIGHUP, as closing a
-                                terminal does
-        .reap()                 (any thread) stop what is left by PID (SIGTERM, SIGKILL)
-    Terminals(save)  the open ones: .open(session, ...) counts them per session,
-                     .close(terminal) = .detach (the loop's thread) + .finish (any thread),
-                     .close_all(); save(records) after each change
+        .hang_up()              (the loop's thread) stop pumping and writing: the loop lets
+                                go of the PTY
+        .reap()                 (any thread: it reads /proc and waits) note the shell's
+                                processes, close the PTY (SIGHUP, as closing a terminal
+                                does), stop what is left by PID (SIGTERM, SIGKILL)
+    Terminals(save)  the open ones: await .open(session, ...) counts them per session (the
+                     shell starts in a thread), .close(terminal) = .detach (the loop's
+                     thread) + .finish (any thread), .close_all(); save(records) after
+                     each change, in a thread
+Nothing that forks, reads /proc, writes the run dir's state or waits runs in the event
+loop's thread: one terminal opening or closing would stall every other one's echo.
 """
 
 import asyncio
 import fcntl
+import logging
 import os
 import pty
 import struct
 import subprocess
 import termios
+import threading
 
 from lab.base.errors import NotReadyError
 from lab.base.processes import (children_of, is_running, only_child, record_process,
                                 stop_process)
 from lab.base.waiting import wait_until
 
+LOG = logging.getLogger("classroom")
 READ_SIZE = 65536
 HANGUP_GRACE = 2.0  # seconds a shell has to end once its terminal hangs up
 SPAWN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 
 
-def _with_terminal():
-    """In the child: a session of its own, the PTY (its stdin) as controlling terminal."""
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+# a session of its own, the PTY (its stdin) as controlling terminal; setsid(1) then execs
+# argv in the same process (no Python runs between fork and exec: Popen may vfork, and a
+# thread of the server may start it)
+WITH_TERMINAL = ["setsid", "--ctty"]
 
 
 def clamp_size(cols, rows):
@@ -50,11 +59,13 @@ class Terminal:
 
     def __init__(self, host, argv, cols=80, rows=24, enters=True):
         self.host, self.closed, self._waiting, self._readable = host, False, None, None
+        self._released = threading.Lock()
+        self._known = None
         self.master, slave = pty.openpty()
         try:
             self.resize(cols, rows)
-            self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
-                                            preexec_fn=_with_terminal, close_fds=True,
+            self.process = subprocess.Popen(WITH_TERMINAL + list(argv), stdin=slave,
+                                            stdout=slave, stderr=slave, close_fds=True,
                                             env=SPAWN_ENV)
         except BaseException:
             os.close(self.master)
@@ -75,6 +86,8 @@ class Terminal:
         return self.process.pid
 
     def resize(self, cols, rows):
+        if self.closed:
+            return
         cols, rows = clamp_size(cols, rows)
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
@@ -128,11 +141,11 @@ class Terminal:
         self.reap()
 
     def hang_up(self):
-        """In the event loop's thread: stop watching the PTY, close it (the hang-up)."""
+        """In the event loop's thread: stop watching the PTY and wake the pump and a write
+        waiting on it; nothing touches the PTY in this thread afterwards (reap closes it)."""
         if self.closed:
             return
         self.closed = True
-        self._known = self.records + self._descendants()
         try:
             asyncio.get_running_loop().remove_reader(self.master)
             asyncio.get_running_loop().remove_writer(self.master)
@@ -142,11 +155,16 @@ class Terminal:
             self._waiting.set_result(None)  # a write sees `closed` and ends
         if self._readable is not None:
             self._readable.set()  # the pump sees `closed` and ends
-        os.close(self.master)  # SIGHUP to the shell, which passes it to its jobs
 
     def reap(self):
-        """Anywhere (it may wait): what did not end with the hang-up is stopped by PID."""
-        known = getattr(self, "_known", self.records)
+        """Any thread, once hung up (it reads /proc and may wait): the shell's processes
+        noted while they are still its descendants, the PTY closed (SIGHUP to the shell,
+        which passes it to its jobs), what did not end with it stopped by PID."""
+        with self._released:
+            if self._known is None:
+                self._known = self.records + self._descendants()
+                os.close(self.master)
+        known = self._known
         try:
             wait_until(lambda: not any(is_running(r) for r in known),
                        f"the shell of a terminal of {self.host} to end", HANGUP_GRACE)
@@ -167,17 +185,41 @@ class Terminal:
         return [r for r in found if r.pid not in {k.pid for k in self.records}]
 
 
+def _said_if_failed(saved):
+    if not saved.cancelled() and saved.exception() is not None:
+        LOG.error("the terminals' PIDs were not saved in the run dir: %s", saved.exception())
+
+
+def _close_if_started(started):
+    if not started.cancelled() and started.exception() is None:
+        asyncio.get_running_loop().run_in_executor(None, started.result().close)
+
+
 class Terminals:
 
     def __init__(self, save=lambda records: None):
         self.save = save
         self.open_ones = {}  # Terminal -> Session
+        self.starting = 0  # shells being started
+        self._saving = threading.Lock()  # one snapshot written at a time, the last last
 
-    def open(self, session, host, argv, cols, rows, enters=True):
-        terminal = Terminal(host, argv, cols, rows, enters)
-        self.open_ones[terminal] = session
+    async def open(self, session, host, argv, cols, rows, enters=True):
+        """The terminal counted at once (in the loop's thread: limits see it), its shell
+        started and the state saved in a thread."""
+        loop = asyncio.get_running_loop()
         session.terminals += 1
-        self._save()
+        self.starting += 1
+        started = loop.run_in_executor(None, Terminal, host, argv, cols, rows, enters)
+        try:
+            terminal = await asyncio.shield(started)
+        except BaseException:
+            session.terminals -= 1
+            started.add_done_callback(_close_if_started)  # cancelled: none left behind
+            raise
+        finally:
+            self.starting -= 1
+        self.open_ones[terminal] = session
+        loop.run_in_executor(None, self._save).add_done_callback(_said_if_failed)
         return terminal
 
     def close(self, terminal):
@@ -185,7 +227,7 @@ class Terminals:
         self.finish(terminal)
 
     def detach(self, terminal):
-        """In the event loop's thread: forget it, hang it up."""
+        """In the event loop's thread: forget it, let go of its PTY (finish closes it)."""
         session = self.open_ones.pop(terminal, None)
         if session is not None:
             session.terminals -= 1
@@ -201,8 +243,9 @@ class Terminals:
             self.close(terminal)
 
     def count(self):
-        return len(self.open_ones)
+        return len(self.open_ones) + self.starting
 
     def _save(self):
-        self.save([record.to_dict() for terminal in list(self.open_ones)
-                   for record in terminal.records])
+        with self._saving:
+            self.save([record.to_dict() for terminal in list(self.open_ones)
+                       for record in terminal.records])

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from lab.base.processes import children_of, only_child, pid_in_machine, pids_with_mount_of
+from lab.base.waiting import wait_until
 
 
 @pytest.fixture
@@ -23,6 +24,22 @@ def test_only_child_finds_the_process_a_parent_forked(parent_with_one_child):
     with open(f"/proc/{child}/comm") as comm:
         assert comm.read().strip() == "sleep"
     assert children_of(parent_with_one_child.pid) == [child]
+
+
+def test_children_of_lists_every_child_and_nothing_once_the_parent_is_gone():
+    parent = subprocess.Popen(["sh", "-c", "sleep 30 & sleep 30 & wait"])
+    try:
+        children = wait_until(lambda: len(children_of(parent.pid)) == 2 and
+                              children_of(parent.pid), "the two sleeps", 5.0)
+        for child in children:
+            with open(f"/proc/{child}/comm") as comm:
+                assert comm.read().strip() == "sleep"
+        assert os.getpid() not in children and parent.pid not in children
+    finally:
+        for pid in children_of(parent.pid):
+            os.kill(pid, 15)
+        parent.wait()
+    assert children_of(parent.pid) == []
 
 
 def test_only_child_of_a_process_that_ended_says_so_at_once():
