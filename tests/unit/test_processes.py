@@ -19,10 +19,18 @@ def parent_with_one_child():
     process.wait()
 
 
+def becomes_sleep(pid):
+    """The child found is the one forked: it runs sleep once it has exec'd (found before
+    its exec, it is still sh)."""
+    def command():
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip() == "sleep"
+    wait_until(command, f"process {pid} to run sleep", 5.0)
+
+
 def test_only_child_finds_the_process_a_parent_forked(parent_with_one_child):
     child = only_child(parent_with_one_child.pid)
-    with open(f"/proc/{child}/comm") as comm:
-        assert comm.read().strip() == "sleep"
+    becomes_sleep(child)
     assert children_of(parent_with_one_child.pid) == [child]
 
 
@@ -32,8 +40,7 @@ def test_children_of_lists_every_child_and_nothing_once_the_parent_is_gone():
         children = wait_until(lambda: len(children_of(parent.pid)) == 2 and
                               children_of(parent.pid), "the two sleeps", 5.0)
         for child in children:
-            with open(f"/proc/{child}/comm") as comm:
-                assert comm.read().strip() == "sleep"
+            becomes_sleep(child)
         assert os.getpid() not in children and parent.pid not in children
     finally:
         for pid in children_of(parent.pid):
