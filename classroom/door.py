@@ -3,7 +3,7 @@
     LabDoor(lab, results)   .model; .shell_argv(host) -> (argv, enters): `make shell`'s login
                             shell inside the host (lab.command.lab_cli.shell_argv);
                             .reset(host) -> what was done; .handin(bench) -> the archive's
-                            Path under results; .capture(host, seconds) -> (pcapng, frames); .stage_of(bench) -> (name, what it holds);
+                            Path under results; .capture(host, seconds) -> (pcapng, frames); .stage_of(bench) -> (name, what it holds); .stages() -> {bench: name};
                             .save_terminals(records): the run dir's state "terminals", read
                             by `make clean` (lab/runtime/cleanup.py) after a killed server
                             .fence_hosts(): inside every host, hide what a student must not
@@ -124,9 +124,16 @@ class LabDoor:
             return self._live
 
     def stage_of(self, bench):
-        plan = StagePlan.from_state(self.model, self.lab.rundir.read_state())
-        stage = plan.stage_of(self.model.server(bench))
+        stage = self._plan().stage_of(self.model.server(bench))
         return stage.name, stage.says_for(bench)
+
+    def stages(self):
+        """{bench: the name of its stage}, the run dir's state read once."""
+        plan = self._plan()
+        return {b: plan.stage_of(self.model.server(b)).name for b in self.model.benches}
+
+    def _plan(self):
+        return StagePlan.from_state(self.model, self.lab.rundir.read_state())
 
     def check(self, benches, lang):
         return check_class(self.lab, list(benches), lang, record=self.record())
