@@ -14,10 +14,17 @@ Helpers
     gateway(host)    the server's address on a client's LAN (the client's default route)
     leftovers()      what a lab left behind (must be nothing after any exit)
     machine_view()   the machine's own addresses, routes, links, hostname, key files
+    another_terminal(*argv, env=None)
+                     a command typed in another terminal, without the lab's variables
+                     (LAB_VARIABLES) unless env gives them: its exit, stdout, stderr
+    lab_lines(stderr)
+                     stderr without make's own "make: ***" lines
+    lab_lock_held    fixture: the one-lab lock held as a running lab holds it
 """
 
 import hashlib
 import os
+import re
 import socket
 import subprocess
 from functools import cached_property
@@ -26,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from lab.base.processes import pids_with_mount_of
-from lab.runtime.rundir import RUN_DIR
+from lab.runtime.rundir import RUN_DIR, RunDir
 from topologies.classfile import CLASSES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,6 +43,7 @@ WATCHED_FILES = ("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hostname", "/
                  "/etc/bind/named.conf.options", "/etc/bind/named.conf.local",
                  "/etc/bind/named.conf.default-zones", "/etc/bind/rndc.key",
                  "/etc/postfix/main.cf", "/etc/postfix/master.cf")
+LAB_VARIABLES = ("CLASS", "BENCHES", "STAGE", "BENCH", "HANDIN", "HOST")
 WATCHED_DIRS = ("/etc/bind", "/var/mail", "/var/spool/postfix", "/var/cache/bind", "/var/lib/postfix")
 
 pytestmark = pytest.mark.integration
@@ -108,6 +116,31 @@ class BenchView:
 
 def gateway(host):
     return next(route.via for route in host.routes if route.destination == "default")
+
+
+def another_terminal(*argv, env=None):
+    """A command typed in another terminal while (or when no) lab runs: its exit, stdout, stderr.
+    The lab's variables (LAB_VARIABLES) are not set there, but for those `env` sets."""
+    env = {**{k: v for k, v in os.environ.items() if k not in LAB_VARIABLES}, **(env or {})}
+    result = subprocess.run(list(argv), cwd=REPO, capture_output=True, text=True, timeout=300,
+                            env=env, stdin=subprocess.DEVNULL)
+    return result.returncode, result.stdout, result.stderr
+
+
+def lab_lines(stderr):
+    """stderr without make's own "make: ***" line ("make[1]: ***" when the tests run under make)."""
+    return [line for line in stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+
+
+@pytest.fixture
+def lab_lock_held():
+    """The one-lab lock, held as a running lab holds it; released (and its run dir gone) after."""
+    rundir = RunDir()
+    rundir.acquire()
+    try:
+        yield
+    finally:
+        rundir.release()
 
 
 def leftovers():

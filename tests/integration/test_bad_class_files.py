@@ -4,15 +4,13 @@ on stderr naming the file and what is wrong, exits 2, and starts nothing: the on
 held by the test meanwhile (a command that reached it would say a lab is already running),
 and nothing is left afterwards."""
 
-import re
-import os
 import subprocess
 
 import pytest
 
 from lab.base.errors import UsageError
 from lab.runtime.rundir import RunDir
-from tests.integration.conftest import PYTHON, REPO, leftovers
+from tests.integration.conftest import PYTHON, REPO, another_terminal, lab_lines, leftovers
 from tests.unit.test_classfile import CASES, bad_file
 
 CHOSEN = ("overlapping prefixes", "host address outside its LAN", "MX to a name without an address",
@@ -27,29 +25,14 @@ COMMANDS = {
 }
 
 
-@pytest.fixture
-def lab_lock_held():
-    """The one-lab lock, held as a running lab holds it, released (and its run dir gone) after."""
-    rundir = RunDir()
-    rundir.acquire()
-    try:
-        yield
-    finally:
-        rundir.release()
-
-
 def refused(argv):
-    """The command's one line on stderr (make's own "make: ***" line aside, "make[1]: ***"
-    when the tests themselves run under make)."""
-    env = {key: value for key, value in os.environ.items() if key not in ("CLASS", "BENCHES")}
-    result = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=120, env=env,
-                            stdin=subprocess.DEVNULL)
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = [line for line in result.stderr.splitlines()
-             if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr and "already running" not in result.stderr
-    assert "ready on" not in result.stdout and "mininet>" not in result.stdout
+    """The command's one line on stderr (make's own "make: ***" line aside)."""
+    code, out, err = another_terminal(*argv)
+    assert code == 2, out + err
+    lines = lab_lines(err)
+    assert len(lines) == 1, err
+    assert "Traceback" not in err and "already running" not in err
+    assert "ready on" not in out and "mininet>" not in out
     return lines[0]
 
 

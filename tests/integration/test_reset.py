@@ -4,16 +4,15 @@ elsewhere); to another stage on request; from the lab's own process (lab.reset),
 terminal (`python3 -m lab reset`, `make reset HOST=...`), and with no lab at all. On each class
 file, the played bench at the first stage."""
 
-import os
 import re
-import subprocess
 
 import pytest
 
 from lab.base.errors import UsageError
 from lab.base.waiting import wait_until
 from lab.command import teaching
-from tests.integration.conftest import PYTHON, REPO, class_files, gateway
+from tests.integration.conftest import (PYTHON, another_terminal, class_files, gateway,
+                                        lab_lines)
 from tests.integration.stagecheck import (DEBIAN_ALIASES, SMTP, banner, commands,
                                           done_items, exists, forwarding,
                                           has_account, nameservers, played, postfix_running,
@@ -21,20 +20,6 @@ from tests.integration.stagecheck import (DEBIAN_ALIASES, SMTP, banner, commands
 from topologies.model import classroom
 
 GENEROUS = 2.0  # seconds: a reset takes about 0.1 s (0.5 s to another stage); the bench measures it
-LAB_VARIABLES = ("CLASS", "BENCHES", "STAGE", "BENCH", "HANDIN", "HOST")
-
-
-def another_terminal(*argv):
-    """A command typed in another terminal while (or when no) lab runs: its exit, stdout, stderr."""
-    env = {k: v for k, v in os.environ.items() if k not in LAB_VARIABLES}
-    result = subprocess.run(list(argv), cwd=REPO, capture_output=True, text=True, timeout=120,
-                            env=env, stdin=subprocess.DEVNULL)
-    return result.returncode, result.stdout, result.stderr
-
-
-def lab_lines(stderr):
-    """stderr without make's own "make: ***" line."""
-    return [line for line in stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
 
 
 def named_answers(lab, host):

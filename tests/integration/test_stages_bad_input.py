@@ -6,16 +6,14 @@ from the first class file's model."""
 
 import io
 import json
-import os
-import re
-import subprocess
 import tarfile
 from pathlib import Path
 
 import pytest
 
-from lab.runtime.rundir import RUN_DIR, RunDir
-from tests.integration.conftest import PYTHON, REPO, class_files, leftovers
+from lab.runtime.rundir import RUN_DIR
+from tests.integration.conftest import (PYTHON, REPO, another_terminal, class_files, lab_lines,
+                                        leftovers)
 from tests.integration.stagecheck import played
 from topologies.classfile import CLASSES
 from topologies.model import classroom
@@ -30,7 +28,6 @@ BENCHES = ", ".join(map(str, MODEL.benches))
 OTHER = classroom(path=next(p for p in (CLASSES / "iut.toml", CLASSES / "campus.toml")
                             if p.resolve() != CLASS_FILE.resolve()))
 OTHER_STAGE = next(s.name for s in OTHER.stages if s.name not in STAGES.split(", "))
-LAB_VARIABLES = ("CLASS", "BENCHES", "STAGE", "BENCH", "HANDIN", "HOST")
 CANARY = Path("/srv/classlab-test-canary")  # the machine's, read-only in a host
 
 
@@ -120,27 +117,6 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def lab_lock_held():
-    """The one-lab lock, held as a running lab holds it; released (and its run dir gone) after."""
-    rundir = RunDir()
-    rundir.acquire()
-    try:
-        yield
-    finally:
-        rundir.release()
-
-
-def one_line(argv, env):
-    result = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300,
-                            stdin=subprocess.DEVNULL,
-                            env={**{k: v for k, v in os.environ.items() if k not in LAB_VARIABLES},
-                                 **env})
-    lines = [line for line in result.stderr.splitlines()
-             if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
-    return result, lines
-
-
 @pytest.mark.parametrize("what, argv, env, named", CASES, ids=[case[0] for case in CASES])
 def test_bad_stage_bench_or_handin_is_one_line(tmp_path, lab_lock_held, what, argv, env, named):
     CANARY.write_text("the machine's own\n")
@@ -148,13 +124,14 @@ def test_bad_stage_bench_or_handin_is_one_line(tmp_path, lab_lock_held, what, ar
         argv = [str(a(tmp_path)) if callable(a) else a for a in argv]
         command = (["make", "--no-print-directory", *argv] if argv[0] == "lab"
                    else [PYTHON, *argv])
-        result, lines = one_line(command, env)
-        assert result.returncode == 2, result.stdout + result.stderr
-        assert len(lines) == 1, result.stderr
+        code, out, err = another_terminal(*command, env=env)
+        lines = lab_lines(err)
+        assert code == 2, out + err
+        assert len(lines) == 1, err
         assert named in lines[0], lines[0]
         assert lines[0].startswith("lab run: ")
-        assert "Traceback" not in result.stderr and "already running" not in result.stderr
-        assert "*** Building" not in result.stdout and "mininet>" not in result.stdout
+        assert "Traceback" not in err and "already running" not in err
+        assert "*** Building" not in out and "mininet>" not in out
         assert CANARY.read_text() == "the machine's own\n"
         assert not Path("/opt/planted").exists()
     finally:
@@ -170,7 +147,7 @@ def test_nothing_is_left_after_the_bad_input():
                                   ["make", "--no-print-directory", "handin", f"BENCH={BENCH.number}"]],
                          ids=["python3 -m lab handin", "make handin"])
 def test_handin_with_no_lab_running_says_so(argv):
-    result, lines = one_line(argv, {})
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert lines == ["lab handin: no lab is running (start one with: sudo make lab)"]
+    code, out, err = another_terminal(*argv)
+    assert code == 2, out + err
+    assert lab_lines(err) == ["lab handin: no lab is running (start one with: sudo make lab)"]
     assert leftovers() == []
