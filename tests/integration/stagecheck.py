@@ -5,6 +5,8 @@ Shared by the stage, reset, hand-in and hand-work tests.
 The class file side (the [[stage]] tables as written, not topologies/stages.py's reading):
     staged_lab(path, stage, benches=None)  a lab (not started) of that class file, the
                                            played bench (the last) or `benches` at `stage`
+    running_staged_lab(path, stage=None, benches=None)   the same lab, started (by default
+                                    at the class's first stage), stopped when the block ends
     done_items(model, stage)        every item the stages up to `stage` do
     configured(model, stage, host, service)   is `service` set up on `host` at `stage`?
                                     (an item nobody names is there from the first stage)
@@ -22,6 +24,7 @@ The host side (each returns what a user reads):
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tests.integration.conftest import BenchView
@@ -42,6 +45,17 @@ def staged_lab(path, stage, benches=None):
     model = classroom(path=path)
     benches = benches or (model.benches[-1],)
     return build_lab(model, plan=StagePlan(model, stage, benches), say=quiet)
+
+
+@contextmanager
+def running_staged_lab(path, stage=None, benches=None):
+    """staged_lab started, at `stage` (the class's first by default); stopped after the block."""
+    lab = staged_lab(path, stage or classroom(path=path).stages[0].name, benches)
+    lab.start()
+    try:
+        yield lab
+    finally:
+        lab.stop()
 
 
 def played(model):

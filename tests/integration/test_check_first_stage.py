@@ -14,8 +14,7 @@ from checks.check_cli import check_command
 from checks.objectives import objectives, stage_of
 from checks.results import BLOCKED, FAIL, NOT_YET, PASS
 from tests.integration.conftest import PYTHON, REPO, BenchView
-from tests.integration.stagecheck import staged_lab
-from topologies.model import classroom
+from tests.integration.stagecheck import running_staged_lab
 
 
 
@@ -31,13 +30,8 @@ class TestFirstStage:
 
     @pytest.fixture(scope="class")
     def first(self, class_file):
-        model = classroom(path=class_file)
-        lab = staged_lab(class_file, model.stages[0].name)
-        lab.start()
-        try:
+        with running_staged_lab(class_file) as lab:
             yield lab
-        finally:
-            lab.stop()
         assert not (Path(lab.rundir.path) / "check.json").exists()
 
     def test_what_the_students_receive_is_not_yet_not_fail(self, first):

@@ -16,7 +16,7 @@ from tests.integration.conftest import (PYTHON, another_terminal, class_files, g
 from tests.integration.stagecheck import (DEBIAN_ALIASES, SMTP, banner, commands,
                                           done_items, exists, forwarding,
                                           has_account, nameservers, played, postfix_running,
-                                          reaches, soa, stage_doing, staged_lab)
+                                          reaches, running_staged_lab, soa, stage_doing)
 from topologies.model import classroom
 
 GENEROUS = 2.0  # seconds: a reset takes about 0.1 s (0.5 s to another stage); the bench measures it
@@ -40,13 +40,8 @@ class TestReset:
 
     @pytest.fixture(scope="class")
     def first(self, class_file):
-        model = classroom(path=class_file)
-        lab = staged_lab(class_file, model.stages[0].name)
-        lab.start()
-        try:
-            yield lab, played(model)
-        finally:
-            lab.stop()
+        with running_staged_lab(class_file) as lab:
+            yield lab, played(classroom(path=class_file))
 
     def test_reset_undoes_what_the_student_did(self, first, record_property):
         lab, bench = first
