@@ -3,7 +3,9 @@
     LabDoor(lab, results)   .model; .shell_argv(host) -> (argv, enters): `make shell`'s login
                             shell inside the host (lab.command.lab_cli.shell_argv);
                             .reset(host) -> what was done; .handin(bench) -> the archive's
-                            Path under results; .capture(host, seconds) -> (pcapng, frames); .stage_of(bench) -> (name, what it holds); .stages() -> {bench: name};
+                            Path under results; .capture(host, seconds) -> (pcapng, frames);
+                            .stage_of(bench, lang) -> (name, what it holds, in that
+                            language); .stages() -> {bench: name};
                             .save_terminals(records): the run dir's state "terminals", read
                             by `make clean` (lab/runtime/cleanup.py) after a killed server
                             .fence_hosts(): inside every host, hide what a student must not
@@ -123,9 +125,9 @@ class LabDoor:
                 self._live = LiveViews(self.lab, self.results, say=lambda _line: None)
             return self._live
 
-    def stage_of(self, bench):
+    def stage_of(self, bench, lang=None):
         stage = self._plan().stage_of(self.model.server(bench))
-        return stage.name, stage.says_for(bench)
+        return stage.name, stage.says_for(bench, lang)
 
     def stages(self):
         """{bench: the name of its stage}, the run dir's state read once."""

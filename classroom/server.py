@@ -281,7 +281,7 @@ async def choose_language(request):
 
 
 def stage_text(room, bench, lang):
-    name, says = room.door.stage_of(bench)
+    name, says = room.door.stage_of(bench, lang)
     return _("stage {name}: {text}", name=name, text=says).render(translator(lang))
 
 

@@ -37,7 +37,7 @@ SHAPES = {
              "allow_query": (STRS, False), "file": (STR, True), "comment": (STR, False),
              "ttl": (INT, True), "soa": (STR, True), "records": (STRS, True),
              "each_bench": (STRS, False)},
-    "stage": {"name": (STR, True), "says": (STR, False), "does": (STRS, False)},
+    "stage": {"name": (STR, True), "says": ("says", False), "does": (STRS, False)},
 }
 TOP = ("class", "backbone", "instructor", "bench", "services", "mail", "accounts", "zone", "stage")
 OPTIONAL = ("services", "stage")
@@ -95,12 +95,12 @@ class ClassFile:
         header = _header_line(lines, table)
         if header is None:
             return None
-        if key:
-            for number in range(header + 1, len(lines)):
+        for wanted in dict.fromkeys((key, key.split(".")[0]) if key else ()):
+            for number in range(header + 1, len(lines)):  # says.fr: its line, else says's
                 stripped = lines[number].strip()
                 if stripped.startswith("["):
                     break
-                if re.match(rf"{re.escape(key)}\s*=", stripped):
+                if re.match(rf"{re.escape(wanted)}\s*[=.]", stripped):  # key = / key.sub =
                     return _line_near(lines, number, near) + 1
         return header + 1
 
@@ -154,6 +154,8 @@ def _has_type(value, kind):
                 and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
     if kind == "rule":
         return isinstance(value, (str, int)) and not isinstance(value, bool)
+    if kind == "says":
+        return isinstance(value, (str, dict))
     if kind == "tables":
         return isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values())
     return False
@@ -163,6 +165,7 @@ def _article(kind):
     return {"range": "two numbers, e.g. [1, 253]",
             "rule": "next, previous, pairs or a bench number",
             "tables": "one [bench.hosts.KEY] table per host of a bench",
+            "says": 'a text, or one a language (says.en = "...", says.fr = "...")',
             PAIRS: "a list of pairs, e.g. [[\"postmaster\", \"root\"]]",
             INT: "a whole number, 0 or more"}.get(kind, f"a {kind}")
 

@@ -10,6 +10,8 @@ its stage a service is as a fresh Debian leaves it (its `as_installed`, services
 The instructor's host is always complete; so are the benches not at the stage.
 
     read_stages(spec)                  -> (Stage, ...) from the class file, checked
+    Stage.says_for(bench, lang)        what the stage holds, in that language (a stage's
+                                       `says` is one text, or one a language: says.en, says.fr)
     check_stage_items(model, known)    every item names a service found, a host that runs it
     StagePlan(model, stage, benches)   which host is at which stage; what is done on a host
     parse_bench_choice(text, model)    "54" / "all" / None -> the benches at the stage
@@ -21,18 +23,44 @@ from dataclasses import dataclass
 BUILTIN = ("forwarding", "resolver")
 STAGE_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}")
 COMPLETE = "done"  # the only stage of a class file that declares none: everything there
+LANGUAGES = ("en", "fr")  # those of checks.i18n.LANGUAGES (topologies imports nothing above it)
 
 
 @dataclass(frozen=True)
 class Stage:
     name: str
-    says: str = ""
+    says: object = ""  # one text (shown as is), or ((lang, text), ...) from a says table
     does: tuple = ()
     index: int = 0
 
-    def says_for(self, bench):
-        """What the stage holds, for one bench ("{n}" in the class file is its number)."""
-        return self.says.replace("{n}", str(bench)) if bench is not None else self.says
+    def says_for(self, bench, lang=None):
+        """What the stage holds, for one bench ("{n}" in the class file is its number), in
+        `lang` if the class file says it in that language, else in English, else in the one
+        it is said in."""
+        text = self.says if isinstance(self.says, str) else _in_language(dict(self.says), lang)
+        return text.replace("{n}", str(bench)) if bench is not None else text
+
+
+def _in_language(texts, lang):
+    for wanted in (lang, "en"):
+        if wanted in texts:
+            return texts[wanted]
+    return next(iter(texts.values()), "")
+
+
+def _read_says(spec, where, says):
+    """A says table's languages, checked: ((lang, text), ...); a text stays as it is."""
+    if isinstance(says, str):
+        return says
+    if not says:
+        spec.fail(where, "says", 'names no language (e.g. says.en = "...", says.fr = "...")')
+    for lang, text in says.items():
+        if lang not in LANGUAGES:
+            spec.fail(where, f"says.{lang}", f"unknown language (a says table has: "
+                                             f"{', '.join(LANGUAGES)})")
+        if not isinstance(text, str):
+            spec.fail(where, f"says.{lang}", "must be a text")
+    return tuple(says.items())
 
 
 def read_stages(spec):
@@ -53,7 +81,8 @@ def read_stages(spec):
                 spec.file.fail(where, "does", f"'{item}' is already done at stage "
                                               f"'{seen_items[item]}'", near=item)
             seen_items[item] = name
-        stages.append(Stage(name, table.get("says", ""), tuple(table.get("does", ())), index - 1))
+        says = _read_says(spec, where, table.get("says", ""))
+        stages.append(Stage(name, says, tuple(table.get("does", ())), index - 1))
     return tuple(stages)
 
 

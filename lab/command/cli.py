@@ -150,7 +150,9 @@ def _run(model, overrides, plan=None, handin=None):
               f"{server.interfaces[1].ip}   (type 'help', 'exit' to stop)")
         if lab.plan.stage != model.stages[-1]:
             benches = ", ".join(str(b) for b in lab.plan.benches)
-            said = lab.plan.stage.says_for(lab.plan.benches[0] if len(lab.plan.benches) == 1 else None)
+            from checks.i18n import language
+            said = lab.plan.stage.says_for(lab.plan.benches[0] if len(lab.plan.benches) == 1
+                                           else None, language())
             print(f"*** Bench {benches}, stage {lab.plan.stage.name}: {said}. "
                   f"Your work: reset HOST puts a host back, handin BENCH hands it in.")
         LabCLI(lab)

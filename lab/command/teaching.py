@@ -34,7 +34,8 @@ def reset(lab, words, say=print, lang=None):
         raise UsageError(f"reset: {error.args[0]}") from None
     from topologies.stages import StagePlan
     at = StagePlan.from_state(lab.model, lab.rundir.read_state()).stage_of(lab.model.host(name))
-    what = at.says_for(lab.model.host(name).bench) or said(_("as the class file says"))
+    what = (at.says_for(lab.model.host(name).bench, language(lang))
+            or said(_("as the class file says")))
     say("*** " + said(_("{host} is back at stage {stage} ({says}): {seconds} s", host=name,
                         stage=at.name, says=what, seconds=f"{took:.2f}")))
     return took

@@ -8,6 +8,7 @@ terminal's shell by PID (tests/integration/test_classroom_lifecycle.py: stopping
 LISTEN)."""
 
 import asyncio
+import html
 import os
 from pathlib import Path
 import re
@@ -93,6 +94,27 @@ def test_a_student_s_terminal_is_a_login_shell_inside_their_host(served):
                 seen = await type_and_read(ws, "seq 2000 | less", r"\n10\r")  # a pager
                 assert "\x1b[?1049h" in seen and "1999" not in seen  # one screen
                 seen = await type_and_read(ws, "q", r"root@")
+        finally:
+            await client.close()
+    run(scenario())
+
+
+def test_the_student_page_says_the_stage_in_the_page_language(served):
+    """The header: the class file's `says` of the bench's stage, in the page's language."""
+    bench = served.model.benches[-1]
+    stage = served.model.stages[0]
+
+    async def scenario():
+        client = await served.login(bench)
+        try:
+            for lang, words in (("en", "stage"), ("fr", "étape")):
+                async with client.get(f"{served.url}lang/{lang}", allow_redirects=True):
+                    pass
+                async with client.get(f"{served.url}bench") as reply:
+                    page = await reply.text()
+                assert reply.status == 200
+                says = html.escape(stage.says_for(bench, lang), quote=True)
+                assert f"{words} {stage.name}" in page and says in page, (lang, says)
         finally:
             await client.close()
     run(scenario())

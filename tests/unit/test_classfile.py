@@ -141,8 +141,8 @@ CASES = [
     ("a stage item on a host that does not run it", IUT, 'does = ["named@ns"]',
      'does = ["named@d"]', "[[stage]] #6 does: 'named@d': host 'd' of the bench runs no named "
      "(it runs on: s, ns)", '"named@d"'),
-    ("a stage with a key of its own", IUT, 'says = "the TP done: NS{n}',
-     'when = "now"\nsays = "the TP done: NS{n}', "[[stage]] #6 when: unknown key", 'when = "now"'),
+    ("a stage with a key of its own", IUT, 'says.en = "the TP done: NS{n}',
+     'when = "now"\nsays.en = "the TP done: NS{n}', "[[stage]] #6 when: unknown key", 'when = "now"'),
 ]
 
 

@@ -65,8 +65,8 @@ class FakeDoor:
         path.write_bytes(b"pcap")
         return path, 3
 
-    def stage_of(self, bench):
-        return "start", "addresses only"
+    def stage_of(self, bench, lang=None):
+        return "start", {"fr": "les adresses seulement"}.get(lang, "addresses only")
 
     def stages(self):
         return {bench: "start" for bench in self.model.benches}
@@ -200,6 +200,18 @@ def test_a_student_logs_in_and_types_in_a_terminal(tmp_path, caplog):
             status, body = await room.get(client, f"/picture/{LAST}.svg")
             assert status == 200 and b"<svg" in body
         assert room.room.door.saved[-1] == []  # every terminal closed: no PID left recorded
+    run(scenario())
+
+
+def test_the_student_page_says_the_stage_in_the_page_language(tmp_path):
+    async def scenario():
+        async with Room(tmp_path) as room:
+            client, _status, _page = await room.login(room.access.codes[LAST])
+            status, page = await room.get(client, "/bench")
+            assert status == 200 and "stage start: addresses only" in page.decode()
+            client.cookie_jar.update_cookies({"lang": "fr"}, yarl.URL(room.origin))
+            status, page = await room.get(client, "/bench")
+            assert status == 200 and "étape start : les adresses seulement" in page.decode()
     run(scenario())
 
 
