@@ -287,6 +287,15 @@ def _short(line):
     return re.sub(r"delay=[^,]*, delays=[^,]*, ", "", line)
 
 
+def _send_refused(sent, evidence):
+    """None, or the verdict when sendmail refused the message (`sent`: the agent's send)."""
+    if "error" in sent or sent.get("rc"):
+        return Verdict(False, evidence, "send-failed",
+                       _("sendmail refused the message: {text}",
+                         text=(sent.get("error") or sent.get("said") or "?").strip()))
+    return None
+
+
 def _status(result):
     return next((re.search(r"status=\S+ \(.*\)$|status=\S+", l).group(0)
                  for l in result.get("lines", []) if "status=" in l), "")
@@ -309,10 +318,9 @@ def local(ctx):
     evidence = [seen(server, f"sendmail {alias}@{server}; {mbox}",
                      "\n".join(arrived.get("headers", [])) or sent.get("said", ""), 4)]
     evidence += _log_evidence(server, log)
-    if "error" in sent or sent.get("rc"):
-        return Verdict(False, evidence, "send-failed",
-                       _("sendmail refused the message: {text}",
-                         text=(sent.get("error") or sent.get("said") or "?").strip()))
+    refused = _send_refused(sent, evidence)
+    if refused:
+        return refused
     if arrived.get("found") == mbox:
         return Verdict(True, evidence)
     if arrived.get("found"):
@@ -358,10 +366,9 @@ def neighbour(ctx):
             {"do": "log", "token": out, "timeout": 1.0, "until": "status="},
             {"do": "purge", "token": out}])
     evidence = _log_evidence(here, log_here, 4) + _log_evidence(there, log_back, 4)
-    if "error" in sent or sent.get("rc"):
-        return Verdict(False, evidence, "send-failed",
-                       _("sendmail refused the message: {text}",
-                         text=(sent.get("error") or sent.get("said") or "?").strip()))
+    refused = _send_refused(sent, evidence)
+    if refused:
+        return refused
     if not arrived.get("found"):
         return Verdict(False, evidence or [seen(here, f"sendmail {going}", "-")],
                        "not-delivered",
@@ -371,10 +378,9 @@ def neighbour(ctx):
     problem = _through_mx(model, going, log_here, here)
     if problem:
         return Verdict(False, evidence, *problem)
-    if "error" in returned or returned.get("rc"):
-        return Verdict(False, evidence, "send-failed",
-                       _("sendmail refused the message: {text}",
-                         text=(returned.get("error") or returned.get("said") or "?").strip()))
+    refused = _send_refused(returned, evidence)
+    if refused:
+        return refused
     if not came.get("found"):
         return Verdict(False, evidence, "not-returned",
                        _("the answer from {server} to {recipient} did not arrive within "
@@ -421,10 +427,9 @@ def bounce(ctx):
     evidence = _log_evidence(here, log, 5)
     if arrived.get("headers"):
         evidence.append(seen(here, f"{arrived['found']}", "\n".join(arrived["headers"]), 4))
-    if "error" in sent or sent.get("rc"):
-        return Verdict(False, evidence, "send-failed",
-                       _("sendmail refused the message: {text}",
-                         text=(sent.get("error") or sent.get("said") or "?").strip()))
+    refused = _send_refused(sent, evidence)
+    if refused:
+        return refused
     bounced = [l for l in log.get("lines", []) if "status=bounced" in l]
     if log.get("log") and not bounced:
         return Verdict(False, evidence, "not-bounced",
