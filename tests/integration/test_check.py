@@ -19,6 +19,7 @@ from checks.objectives import objectives
 from checks.results import PASS, ClassResult
 from lab.runtime.handin import RUNTIME
 from lab.base.waiting import wait_until
+from tests.helpers import refused_in_one_line
 from tests.integration.conftest import PYTHON, REPO
 
 # what daemons write by themselves while they run (logs, queues, caches): not the student's
@@ -145,9 +146,7 @@ def test_from_another_terminal_json_text_and_the_class_view(lab, tmp_path):
     (["check", "--lang", "xx"], "--lang xx"), (["lint", "nobody"], "no host nobody"),
     (["check", "--hint", "nothing"], "no objective nothing")])
 def test_bad_input_is_one_line_and_exit_2(lab, words, says):
-    code, out, err = another_terminal(*words)
-    assert (code, out) == (2, ""), err
-    assert err.count("\n") == 1 and err.startswith(f"lab {words[0]}: ") and says in err, err
+    refused_in_one_line(*another_terminal(*words), starts=f"lab {words[0]}: ", says=says)
 
 
 def test_a_host_that_cannot_be_read_is_one_line(lab, played):

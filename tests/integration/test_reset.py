@@ -11,6 +11,7 @@ import pytest
 from lab.base.errors import UsageError
 from lab.base.waiting import wait_until
 from lab.command import teaching
+from tests.helpers import refused_in_one_line
 from tests.integration.conftest import (PYTHON, another_terminal, class_files, gateway,
                                         lab_lines)
 from tests.integration.stagecheck import (DEBIAN_ALIASES, SMTP, banner, commands,
@@ -135,9 +136,8 @@ class TestReset:
         assert exists(lab, server, "/etc/student-was-here")  # nothing was reset
         assert lab.plan.stage_of(bench.server).name == lab.model.stages[0].name
         for words, named in ((["nohost"], "no host 'nohost'"), ([server, "nope"], "unknown stage 'nope'")):
-            code, out, err = another_terminal(PYTHON, "-m", "lab", "reset", *words)
-            assert code == 2 and out == "", (words, out, err)
-            assert len(err.splitlines()) == 1 and named in err and "Traceback" not in err
+            refused_in_one_line(*another_terminal(PYTHON, "-m", "lab", "reset", *words),
+                                says=named)
         assert exists(lab, server, "/etc/student-was-here")
         lab.cmd(server, "rm /etc/student-was-here")
 

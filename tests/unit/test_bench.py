@@ -9,6 +9,7 @@ from bench.table import table
 from lab.base.errors import UsageError
 from lab.command.options import add_class_options
 from lab.command.parsing import OneLineParser
+from tests.helpers import refused_in_one_line
 from topologies.classfile import CLASSES
 from topologies.model import classroom
 
@@ -148,9 +149,8 @@ def test_a_bad_only_names_the_steps(only, says):
 
 
 def test_a_bad_only_is_one_line_and_exit_2_before_anything_starts(capsys):
-    assert main(["--only", "speed"]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("bench: --only 'speed'")
+    refused_in_one_line(main(["--only", "speed"]), *capsys.readouterr(),
+                        starts="bench: --only 'speed'")
 
 
 def test_a_run_of_some_steps_keeps_the_others_of_the_same_class_and_machine():

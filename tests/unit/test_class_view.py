@@ -44,6 +44,7 @@ from checks.results import (
     Objective,
     Outcome,
 )
+from tests.helpers import refused_in_one_line
 from tests.unit.class_view_fixture import MISTAKES, OBJECTIVES, class_result
 
 REPO = Path(__file__).resolve().parents[2]
@@ -353,17 +354,13 @@ def bad_files(folder, english):
 def test_a_bad_file_is_one_line_and_exit_2(english, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("LANG", "C.UTF-8")
     for path in bad_files(tmp_path, english):
-        assert main([str(path)]) == 2, path
-        out, err = capsys.readouterr()
-        assert out == "" and err.count("\n") == 1 and err.startswith("report: "), err
-        assert str(path) in err
+        refused_in_one_line(main([str(path)]), *capsys.readouterr(), starts="report: ",
+                            says=str(path))
     assert not list(tmp_path.glob("*.html"))
     assert "unknown state 'MAYBE'" in (main([str(tmp_path / "state.json")]),
                                        capsys.readouterr().err)[1]
     for argv in ([], ["--bogus"], ["--serve", "--port", "http", str(tmp_path)]):
-        assert main(argv) == 2
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and err.startswith("report: "), argv
+        refused_in_one_line(main(argv), *capsys.readouterr(), starts="report: ")
 
 
 def test_bad_input_in_french(tmp_path, capsys, monkeypatch):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import refused_in_one_line
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = "/usr/bin/python3"
 CAMPUS = "topologies/classes/campus.toml"
@@ -19,11 +21,7 @@ def run(*argv, **environment):
 
 
 def refused(result, named):
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert named in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    refused_in_one_line(result.returncode, result.stdout, result.stderr, says=named)
 
 
 @pytest.mark.parametrize("benches, named", [

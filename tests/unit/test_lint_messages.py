@@ -27,6 +27,7 @@ from checks.i18n import (
     translator,
 )
 from checks.lint_cli import main
+from tests.helpers import refused_in_one_line
 from tests.unit.lint_report import ALIASES, HISTORY, MAIN_CF_PART1, line_of
 from tests.unit.test_lint import CAMPUS, IUT, host_files
 
@@ -198,9 +199,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
                        (["--lang", "en", "s54", str(tmp_path / "empty")], "holds none"),
                        (["--class", str(tmp_path / "none.toml"), "s54", str(root)], "none.toml"),
                        (["s54"], "see --help")]:
-        code, out, err = run(capsys, *argv)
-        assert (code, out) == (2, ""), argv
-        assert err.count("\n") == 1 and err.startswith("lint: ") and says in err, err
+        refused_in_one_line(*run(capsys, *argv), starts="lint: ", says=says)
 
 
 def test_python_m_checks_lint(tmp_path):
