@@ -141,6 +141,18 @@ def _checking(command, words):
     return guarded(f"lab {command}", act)
 
 
+def _stage_banner(plan):
+    """What the student's bench holds and what they can do, in the environment's language."""
+    from checks.findings import _
+    from checks.i18n import language, translator
+    lang = language()
+    said = plan.stage.says_for(plan.benches[0] if len(plan.benches) == 1 else None, lang)
+    return _("Bench {bench}, stage {stage}: {text}. Your work: check tells what is right "
+             "and why not, reset HOST puts a host back, handin BENCH hands it in.",
+             bench=", ".join(str(b) for b in plan.benches), stage=plan.stage.name,
+             text=said).render(translator(lang))
+
+
 def _run(model, overrides, plan=None, handin=None):
     from lab.command.lab_cli import LabCLI
     with build_lab(model, overrides, plan=plan, handin=handin) as lab:
@@ -149,11 +161,6 @@ def _run(model, overrides, plan=None, handin=None):
         print(f"*** The class is ready ({lab.plan.summary()}). Try: {seat.name} ping -c 3 "
               f"{server.interfaces[1].ip}   (type 'help', 'exit' to stop)")
         if lab.plan.stage != model.stages[-1]:
-            benches = ", ".join(str(b) for b in lab.plan.benches)
-            from checks.i18n import language
-            said = lab.plan.stage.says_for(lab.plan.benches[0] if len(lab.plan.benches) == 1
-                                           else None, language())
-            print(f"*** Bench {benches}, stage {lab.plan.stage.name}: {said}. "
-                  f"Your work: reset HOST puts a host back, handin BENCH hands it in.")
+            print("*** " + _stage_banner(lab.plan))
         LabCLI(lab)
     return 0
