@@ -5,6 +5,7 @@ Fixtures
                      school's (campus); $CLASS (make test CLASS=file.toml) runs on that one only
     lab              one running class of that file (its default benches) for the module's tests
     machine_before   what the machine's own namespace looked like before the lab
+    running          the module's lab, started once machine_before was taken
     played           the bench whose student the tests play (the class's last), a BenchView
 Helpers
     one_class()      for a module about the machine itself: its `class_file` fixture, the
@@ -79,6 +80,17 @@ def lab(class_file):
     from topologies.model import classroom
     with build_lab(classroom(path=class_file), say=lambda _line: None) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def machine_before():
+    return machine_view()
+
+
+@pytest.fixture(scope="module")
+def running(machine_before, lab):
+    """The lab, started after the machine's own view was taken (machine_before)."""
+    return lab
 
 
 @pytest.fixture(scope="module")

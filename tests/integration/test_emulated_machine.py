@@ -11,16 +11,6 @@ from tests.integration.conftest import machine_view, one_class
 class_file = one_class()
 
 
-@pytest.fixture(scope="module")
-def machine_before():
-    return machine_view()
-
-
-@pytest.fixture(scope="module")
-def running(machine_before, lab):
-    return lab
-
-
 def test_each_host_has_its_own_hostname(running):
     for name in running.model.names():
         assert running.cmd(name, "hostname").strip() == name

@@ -4,19 +4,8 @@ On each class file: their address plans differ, and so do the ranges looked for.
 import ipaddress
 import subprocess
 
-import pytest
 
 from tests.integration.conftest import machine_view
-
-
-@pytest.fixture(scope="module")
-def machine_before():
-    return machine_view()
-
-
-@pytest.fixture(scope="module")
-def running(machine_before, lab):
-    return lab
 
 
 def test_no_lab_address_in_the_machine_namespace(running):
