@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tarfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +20,13 @@ import pytest
 
 from lab.command import teaching
 from lab.runtime.handin import read_handin
-from tests.integration.conftest import PYTHON, REPO, BenchView, gateway, leftovers
+from tests.helpers import refused_in_one_line
+from tests.integration.conftest import (LAB_VARIABLES, PYTHON, REPO, BenchView, another_terminal,
+                                        gateway, leftovers)
 from tests.integration.stagecheck import (exists, forwarding, has_account, nameservers,
                                           played, postfix_running, quiet, staged_lab)
 from topologies.model import classroom
 
-LAB_VARIABLES = ("CLASS", "BENCHES", "STAGE", "BENCH", "HANDIN", "HOST")
 NOTES = "ma configuration du serveur"
 # what `useradd -m` writes in /etc besides the home directory (Debian 12's shadow utils)
 ACCOUNT_FILES = {f"etc/{name}{suffix}" for name in ("passwd", "group", "shadow", "gshadow",
@@ -72,13 +72,6 @@ def student_work(bench):
         seat: [f"echo '{gateway(bench.seat)} serveur' >> /etc/hosts",
                f"echo 'nameserver {bench.model.instructor.ip}' > /etc/resolv.conf"],
     }
-
-
-def another_terminal(*argv):
-    env = {k: v for k, v in os.environ.items() if k not in LAB_VARIABLES}
-    result = subprocess.run(list(argv), cwd=REPO, capture_output=True, text=True, timeout=120,
-                            env=env, stdin=subprocess.DEVNULL)
-    return result.returncode, result.stdout, result.stderr
 
 
 def keep(path, folder):
@@ -211,9 +204,7 @@ def test_a_bad_bench_is_one_line_while_the_lab_runs(work):
                         (("abc",), "lab handin: handin: usage: handin BENCH   e.g. handin "
                                    f"{work.bench.model.benches[-1]}"),
                         ((), "lab handin: handin: usage: handin BENCH")):
-        code, out, err = work.refusals[words]
-        assert code == 2 and out == "", (words, out, err)
-        assert len(err.splitlines()) == 1 and err.startswith(line), (words, err)
+        refused_in_one_line(*work.refusals[words], starts=line)
     assert not list((REPO / "results").glob(f"handin-{absent}-*"))
 
 
