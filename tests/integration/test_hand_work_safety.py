@@ -22,8 +22,10 @@ import pytest
 
 from lab.base.waiting import wait_until
 from lab.runtime.rundir import RUN_DIR
-from tests.integration.conftest import PYTHON, REPO, class_files, leftovers, machine_view
-from tests.integration.stagecheck import commands, played, postfix_running, reaches, soa, staged_lab
+from tests.integration.conftest import (LAB_VARIABLES, PYTHON, REPO, class_files, leftovers,
+                                        machine_view)
+from tests.integration.stagecheck import (commands, played, postfix_running, reaches,
+                                          running_staged_lab, soa)
 from topologies.model import classroom
 
 CLASS_FILE = class_files()[0]
@@ -33,7 +35,6 @@ SERVER, SEAT = BENCH.server.name, BENCH.seat.name
 NEIGHBOUR = BENCH.neighbour.server.name
 INSTRUCTOR = MODEL.instructor.name
 FIRST = MODEL.stages[0].name
-LAB_VARIABLES = ("CLASS", "BENCHES", "STAGE", "BENCH", "HANDIN", "HOST")
 NO_SYSTEMD = "System has not been booted with systemd as init system (PID 1). Can't operate."
 
 
@@ -58,12 +59,8 @@ class TestHandWork:
 
     @pytest.fixture(scope="class")
     def lab(self, machine_before):
-        lab = staged_lab(CLASS_FILE, FIRST)
-        lab.start()
-        try:
+        with running_staged_lab(CLASS_FILE, FIRST) as lab:
             yield lab
-        finally:
-            lab.stop()
 
     def test_killall_named_and_systemctl_stop_postfix(self, lab):
         lab.cmd(SERVER, "killall named")
