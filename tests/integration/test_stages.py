@@ -11,22 +11,16 @@ import os
 import pexpect
 import pytest
 
-from tests.integration.conftest import REPO, class_files, gateway, leftovers
+from tests.integration.conftest import LAB_VARIABLES, REPO, class_files, gateway, leftovers
 from tests.integration.stagecheck import (DEBIAN_ALIASES, IMAP, SMTP, banner, commands,
                                           configured, done_items, exists, forwarding,
                                           has_account, nameservers, played, postfix_running,
-                                          reaches, resolves, served_zones, soa, staged_lab)
+                                          reaches, resolves, running_staged_lab, served_zones,
+                                          soa)
 from topologies.model import classroom
 
 CLASSES = {path.stem: (path, classroom(path=path)) for path in class_files()}
 STAGED = [(name, stage.name) for name, (_, model) in CLASSES.items() for stage in model.stages]
-
-
-def start(name, stage):
-    path, model = CLASSES[name]
-    lab = staged_lab(path, stage)
-    lab.start()
-    return lab, played(model)
 
 
 class TestFirstStage:
@@ -34,12 +28,9 @@ class TestFirstStage:
 
     @pytest.fixture(scope="class", params=list(CLASSES), ids=str)
     def first(self, request):
-        model = CLASSES[request.param][1]
-        lab, bench = start(request.param, model.stages[0].name)
-        try:
-            yield lab, bench
-        finally:
-            lab.stop()
+        path, model = CLASSES[request.param]
+        with running_staged_lab(path) as lab:
+            yield lab, played(model)
 
     def test_the_server_does_not_route_yet(self, first):
         lab, bench = first
@@ -98,11 +89,9 @@ class TestEachStage:
     @pytest.fixture(scope="class", params=STAGED, ids=lambda case: "-".join(case))
     def staged(self, request):
         name, stage = request.param
-        lab, bench = start(name, stage)
-        try:
-            yield lab, bench, stage
-        finally:
-            lab.stop()
+        path, model = CLASSES[name]
+        with running_staged_lab(path, stage) as lab:
+            yield lab, played(model), stage
 
     def test_forwarding_as_the_stage_says(self, staged):
         lab, bench, stage = staged
@@ -167,12 +156,8 @@ class TestEveryBench:
     @pytest.fixture(scope="class", params=list(CLASSES), ids=str)
     def everyone(self, request):
         path, model = CLASSES[request.param]
-        lab = staged_lab(path, model.stages[0].name, benches=tuple(model.benches))
-        lab.start()
-        try:
+        with running_staged_lab(path, benches=tuple(model.benches)) as lab:
             yield lab
-        finally:
-            lab.stop()
 
     def test_every_bench_is_at_the_first_stage(self, everyone):
         lab = everyone
@@ -193,8 +178,7 @@ def test_make_lab_stage_and_bench_start_that_bench_there():
     path, model = next(iter(CLASSES.values()))
     first, last = model.benches[0], model.benches[-1]
     stage = model.stages[0].name
-    env = {k: v for k, v in os.environ.items() if k not in ("CLASS", "BENCHES", "STAGE", "BENCH",
-                                                            "HANDIN", "HOST")}
+    env = {k: v for k, v in os.environ.items() if k not in LAB_VARIABLES}
     child = pexpect.spawn("make", ["--no-print-directory", "lab", f"CLASS={path}",
                                    f"STAGE={stage}", f"BENCH={first}"],
                           cwd=str(REPO), env=env, encoding="utf-8", timeout=300,
