@@ -1,7 +1,9 @@
 """The lab's run directory: one lab at a time, and a record of what it started.
 
     /run/classlab/lock          flock held by the running lab's process
-    /run/classlab/state.json    lab PID, host shells, daemons, the CLI's views (xterm...)
+    /run/classlab/state.json    lab PID, host shells, daemons, the CLI's views (xterm...);
+                                changed under state.lock (threads of one process, and
+                                processes: the classroom's, a reset from another terminal)
     /run/classlab/hosts/NAME/   NAME's layers: the stage's and the student's (machine.py);
                                 views/: the temporary files of the CLI's views of NAME
     /run/classlab/operation.lock   held while a host is reset or handed in
@@ -16,12 +18,16 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from lab.base.errors import UsageError
 from lab.base.processes import start_time_of
 
 RUN_DIR = Path("/run/classlab")
+_STATE_THREADS = threading.Lock()  # flock does not order the threads of one process
 
 
 def lab_state(**more):
@@ -82,19 +88,33 @@ class RunDir:
             return {}
 
     def write_state(self, state):
+        """The whole state, replaced at once (a temporary file of this writer's own)."""
         self.path.mkdir(parents=True, exist_ok=True)
-        temporary = self.state_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, indent=1, sort_keys=True))
-        temporary.replace(self.state_file)
+        fd, temporary = tempfile.mkstemp(dir=self.path, prefix="state.", suffix=".tmp")
+        with os.fdopen(fd, "w") as file:
+            file.write(json.dumps(state, indent=1, sort_keys=True))
+        os.replace(temporary, self.state_file)
 
     def update_state(self, **changes):
-        state = self.read_state()
-        state.update(changes)
-        self.write_state(state)
+        self.edit_state(lambda state: state.update(changes))
+
+    def edit_state(self, edit):
+        """edit(state) changes the state read, in place; written back, no other writer between."""
+        with self._state_lock():
+            state = self.read_state()
+            edit(state)
+            self.write_state(state)
+
+    @contextmanager
+    def _state_lock(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        with _STATE_THREADS, open(self.path / "state.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def remove(self):
         """Remove everything but the lock (whose holder may still be us)."""
         shutil.rmtree(self.hosts_dir, ignore_errors=True)
-        for leftover in (self.state_file, self.state_file.with_suffix(".tmp"),
+        for leftover in (self.state_file, self.path / "state.lock", *self.path.glob("state.*.tmp"),
                          self.path / "operation.lock", self.path / "check.json"):
             leftover.unlink(missing_ok=True)

@@ -112,9 +112,12 @@ class ServiceRunner:
                 self.started.append((service, host, spec, record))
         # merged with what the run dir holds: a reset from another terminal adds its
         # daemons to the lab's record instead of replacing it
-        known = self.rundir.read_state().get("processes", [])
         ours = [r.to_dict() for *_, r in self.started]
-        self.rundir.update_state(processes=known + [r for r in ours if r not in known])
+
+        def merge(state):
+            known = state.get("processes", [])
+            state["processes"] = known + [r for r in ours if r not in known]
+        self.rundir.edit_state(merge)
 
     def configure(self, plans, model):
         """Write every service's files, then run every check at once: nothing starts

@@ -61,6 +61,9 @@ class StandInRunDir:
     def update_state(self, **changes):
         self.state.update(changes)
 
+    def edit_state(self, edit):
+        edit(self.state)
+
 
 def service(name, hosts, start="sleep 30 >/dev/null 2>&1 & echo $!", check="true", needs=(), log=None):
     """A Service whose daemon is a `sleep` (its PID printed last, as the contract asks)."""
