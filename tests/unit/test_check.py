@@ -5,7 +5,6 @@ round trip, the command's bad input, and the mail agent's mailbox surgery."""
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -378,13 +377,27 @@ def test_a_mailbox_the_probe_created_is_removed_with_its_message(tmp_path):
     assert not path.exists()
 
 
-def test_the_agent_waits_and_gives_up(tmp_path):
+def test_a_mailbox_someone_holds_is_left_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "student"
+    path.write_bytes(MBOX)
+    (tmp_path / "student.lock").write_text("")  # a mail reader holds Postfix's dot lock
+    monkeypatch.setattr(mailagent, "LOCK_WAIT", 0.05)
+    assert mailagent.remove(str(path), "TOKEN", None) is None
+    assert path.read_bytes() == MBOX and (tmp_path / "student.lock").exists()
+
+
+def test_the_agent_waits_and_gives_up(tmp_path, monkeypatch):
     path = tmp_path / "student"
     path.write_bytes(MBOX)
     taken = {str(path): {"exists": True, "size": 0, "mtime": 10 ** 9, "atime": 10 ** 9}}
-    began = time.monotonic()
-    found = mailagent.await_mail({"mboxes": [str(path)], "token": "TOKEN", "timeout": 1}, taken)
-    assert found["found"] == str(path) and time.monotonic() - began < 1
+
+    def no_wait(_delay):
+        raise AssertionError("the mail is there already: the agent must not wait")
+    with monkeypatch.context() as patched:
+        patched.setattr(mailagent, "pause", no_wait)
+        found = mailagent.await_mail({"mboxes": [str(path)], "token": "TOKEN", "timeout": 1},
+                                     taken)
+    assert found["found"] == str(path)
     missing = mailagent.await_mail({"mboxes": [str(path)], "token": "OTHER", "timeout": 0.1}, {})
     assert missing == {"found": None, "headers": []}
 
