@@ -2,7 +2,7 @@
 
     LabDoor(lab, results)   .model; .shell_argv(host) -> (argv, enters): `make shell`'s login
                             shell inside the host (lab.command.lab_cli.shell_argv);
-                            .reset(host) -> what was done; .handin(bench) -> the archive's
+                            .reset(host, lang) -> what was done, in that language; .handin(bench) -> the archive's
                             Path under results; .capture(host, seconds) -> (pcapng, frames);
                             .stage_of(bench, lang) -> (name, what it holds, in that
                             language); .stages() -> {bench: name};
@@ -87,10 +87,10 @@ class LabDoor:
             if callable(getattr(host, "run_script", None)):
                 host.run_script(hiding_script(results), "hiding results/ and the disks")
 
-    def reset(self, name):
+    def reset(self, name, lang=None):
         said = []
         try:
-            teaching.reset(self.lab, [name], say=said.append)
+            teaching.reset(self.lab, [name], say=said.append, lang=lang)
         except LabError as error:
             raise Refused(500, f"reset of {name} failed: {error}",
                           _("It failed: {reason}", reason=str(error))) from None

@@ -346,9 +346,11 @@ async def state(request):
     room = request.app["classroom"]
     session = session_of(request)
     lang = language(request)
-    data = {"files": files_for(room.model, session, room.results)}
+    # file listings and the run dir's state: read off the event loop (polled every few seconds)
+    data = {"files": await room.blocking(files_for, room.model, session, room.results)}
     if session.instructor:
-        data["stages"] = {str(b): name for b, name in room.door.stages().items()}
+        stages = await room.blocking(room.door.stages)
+        data["stages"] = {str(b): name for b, name in stages.items()}
         data["version"] = room.checks.version
     else:
         room.checks.heard(session.bench, lang)
@@ -362,7 +364,7 @@ async def reset(request):
     session = session_of(request)
     check_origin(request)
     host = check_host(room.model, session, str((await json_body(request)).get("host", "")))
-    said = await room.blocking(room.door.reset, host)
+    said = await room.blocking(room.door.reset, host, language(request))
     LOG.info("reset of %s by %s", host, session.who())
     return answer({"said": said})
 

@@ -76,12 +76,6 @@ class Sessions:
             del self._sessions[session.id]
         return len(ended)
 
-    def end_instructor(self, keep=None):
-        ended = [s for s in self._sessions.values() if s.instructor and s.id != keep]
-        for session in ended:
-            del self._sessions[session.id]
-        return len(ended)
-
     def count(self):
         return len(self._sessions)
 

@@ -51,7 +51,7 @@ class FakeDoor:
     def shell_argv(self, host):
         return ["bash", "--norc", "--noprofile", "-i"], False
 
-    def reset(self, host):
+    def reset(self, host, lang=None):
         self.resets.append(host)
         return f"{host} is back at stage start"
 
