@@ -280,7 +280,7 @@ def _postfix(done):
         elif own_log:
             said = _("no syslog on this Debian: Postfix's own log file ({file})", file=own_log)
         else:
-            said = _("no syslog on this Debian: Postfix's own log file, TLS as the class has it")
+            said = _("TLS as the class has it")
         steps.append(Step(server, f"postconf -e {' '.join(settings)} && service postfix reload",
                           contains("refreshing the Postfix mail system"), said))
     steps += [
