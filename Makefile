@@ -12,10 +12,7 @@ STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(BENCH),--bench "$(BENCH)"
 PYTEST  := $(PYTHON) -m pytest -p no:cacheprovider
 
 .PHONY: lab test unit clean deps help scenario scenarios picture bench shell reset handin report
-.PHONY: classroom
-.PHONY: check lint
-.PHONY: screenshots
-.PHONY: vm vm-export vm-run vm-test vm-test-full
+.PHONY: classroom check lint screenshots vm vm-export vm-run vm-test vm-test-full
 
 help:
 	@echo "sudo make lab     build the class (CLASS=file.toml BENCHES=53,54 PART2=no pick another) and open the Mininet CLI"
@@ -31,7 +28,7 @@ help:
 	@echo "sudo make scenario NAME=mx_delivery [ARGS=--capture]   replay one page of the report"
 	@echo "sudo make scenarios   replay them all"
 	@echo "make picture      draw the class: results/topology.svg and .png"
-	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT=8000)"
+	@echo "make report       serve results/class.html (the class view of sudo make check BENCH=all) on 127.0.0.1 (PORT= to pick the port)"
 	@echo "sudo make screenshots   the browser tests, their screenshots written to docs/screenshots/ (else results/screenshots/)"
 	@echo "sudo make classroom   the class and its web pages: a terminal a host for each bench (LISTEN=127.0.0.1:8054)"
 	@echo "sudo make bench   the benchmark: a table, and results/bench.json (every step: long; ONLY= picks some)"
