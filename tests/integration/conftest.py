@@ -21,6 +21,12 @@ Helpers
     lab_lines(stderr)
                      stderr without make's own "make: ***" lines
     lab_lock_held    fixture: the one-lab lock held as a running lab holds it
+    typed_in_own_host(lab, host, command)
+                     a command a student types that would harm the machine if it ran there
+                     (killall, rm -rf /etc/*, reboot, halt), typed only once the host's shell
+                     is proven isolated (isolated(said) on ISOLATION's output): PID 1 of a PID
+                     namespace and in a mount namespace other than the machine's, /etc an
+                     overlay: it never reaches the machine, even if the lab stopped isolating
 """
 
 import hashlib
@@ -153,6 +159,24 @@ def lab_lock_held():
         yield
     finally:
         rundir.release()
+
+
+ISOLATION = ("echo isolation: $$ $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/mnt) "
+             "$(findmnt -n -o FSTYPE /etc)")
+
+
+def isolated(said):
+    """Does ISOLATION's output show a shell in a host of its own?"""
+    found = re.search(r"isolation: (\d+) (\S+) (\S+) (\S+)", said)  # not the line typed
+    machine = [os.readlink(f"/proc/self/ns/{ns}") for ns in ("pid", "mnt")]
+    return bool(found) and found.group(1) == "1" and found.group(4) == "overlay" and all(
+        inside != outside for inside, outside in zip(found.group(2, 3), machine))
+
+
+def typed_in_own_host(lab, host, command):
+    said = lab.cmd(host, ISOLATION)
+    assert isolated(said), f"{host}'s shell is not isolated ({said.strip()}): '{command}' not typed"
+    return lab.cmd(host, command)
 
 
 def leftovers():

@@ -12,6 +12,7 @@ from tests.unit.test_classroom_server import type_and_read
 from topologies.model import classroom
 
 class_file = one_class()
+TERMINALS, ROUNDS = 3, 20  # a bench's terminals, the commands typed in each
 
 
 def test_thirty_benches_type_at_once(class_file, tmp_path):
@@ -20,11 +21,12 @@ def test_thirty_benches_type_at_once(class_file, tmp_path):
     try:
         served = Served(model, tmp_path, process)
         for pause in (0.0, 1.0):  # a burst, then a person's pace (a command a second)
-            found = measure_load(served.url, served.codes, model, process.pid, terminals=3,
-                                 rounds=20, pause=pause)
+            found = measure_load(served.url, served.codes, model, process.pid,
+                                 terminals=TERMINALS, rounds=ROUNDS, pause=pause)
             print(f"\nclassroom load, pause {pause}: {found}")
-            assert found["terminals"] == 90 and found["lost"] == 0
-            assert found["echoes"] == 90 * 20
+            opened = TERMINALS * len(model.benches)
+            assert found["terminals"] == opened and found["lost"] == 0
+            assert found["echoes"] == opened * ROUNDS
             assert found["instructor_views"] == found["instructor_views_ok"] > 0
         asyncio.run(dns_answers(served, model))
     finally:

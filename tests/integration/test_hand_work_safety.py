@@ -1,5 +1,6 @@
 """Hand work at the first stage: what a student may type in a host when the bench is theirs
-(`killall named`, `systemctl stop postfix`, `rm -rf /etc/*`, `reboot`, `halt` without -f)
+(`killall named`, `systemctl stop postfix`, `rm -rf /etc/*`, `reboot`, `halt` without -f;
+each that would harm the machine typed only once the host's shell is proven isolated)
 touches that host only: the other hosts run on, the machine's files and its boot stay as
 they were; `reset` brings the host back; and `make clean` afterwards (the lab still running,
 or killed) leaves nothing. (`reboot -f`/`halt -f`: test_forced_reboot.py; the same commands
@@ -22,8 +23,9 @@ import pytest
 
 from lab.base.waiting import wait_until
 from lab.runtime.rundir import RUN_DIR
-from tests.integration.conftest import (LAB_VARIABLES, PYTHON, REPO, class_files, leftovers,
-                                        machine_view)
+from tests.integration.conftest import (LAB_VARIABLES, PYTHON, REPO, class_files,
+                                        ISOLATION, isolated, leftovers, machine_view,
+                                        typed_in_own_host)
 from tests.integration.stagecheck import (commands, played, postfix_running, reaches,
                                           running_staged_lab, soa)
 from topologies.model import classroom
@@ -63,7 +65,7 @@ class TestHandWork:
             yield lab
 
     def test_killall_named_and_systemctl_stop_postfix(self, lab):
-        lab.cmd(SERVER, "killall named")
+        typed_in_own_host(lab, SERVER, "killall named")
         wait_until(lambda: "named" not in [c for _, c in commands(lab, SERVER)], "named gone", 10)
         assert answers(lab, NEIGHBOUR, own_zone(NEIGHBOUR))
         assert answers(lab, INSTRUCTOR, own_zone(INSTRUCTOR))
@@ -75,7 +77,7 @@ class TestHandWork:
         wait_until(lambda: soa(lab, SERVER, "localhost").authoritative, "named back", 10)
 
     def test_rm_rf_etc_empties_that_hosts_etc_only(self, lab, machine_before):
-        lab.cmd(SERVER, "rm -rf /etc/*")
+        typed_in_own_host(lab, SERVER, "rm -rf /etc/*")
         assert lab.cmd(SERVER, "ls /etc") == ""  # (* leaves the dot files, as anywhere)
         assert lab.cmd(SEAT, "cat /etc/hostname").strip() == SEAT
         assert lab.cmd(NEIGHBOUR, "cat /etc/hostname").strip() == NEIGHBOUR
@@ -95,7 +97,7 @@ class TestHandWork:
                                                                  command):
         shell = lab.host(SERVER).pid
         named = [p for p, c in commands(lab, SERVER) if c == "named"]
-        said = lab.cmd(SERVER, f"{command}; echo rc=$?")
+        said = typed_in_own_host(lab, SERVER, f"{command}; echo rc=$?")
         assert NO_SYSTEMD in said and "Failed to talk to init daemon" in said
         assert "rc=1" in said and "has stopped" not in said
         assert lab.cmd(SERVER, "echo $$").strip() == "1"  # the same shell, still PID 1
@@ -134,8 +136,12 @@ def test_make_clean_after_hand_work_leaves_nothing(machine_before, then):
                           dimensions=(50, 200))
     try:
         child.expect("mininet> ")
+        for host in (SERVER, SEAT):  # what follows would harm the machine: typed in hosts alone
+            child.sendline(f"{host} {ISOLATION}")
+            child.expect("mininet> ")
+            assert isolated(child.before), child.before
         said = {}
-        for typed in (f"{SERVER} killall named", f"{SERVER} systemctl stop postfix",
+        for typed in (f"{SERVER} service named stop", f"{SERVER} systemctl stop postfix",
                       f"{SERVER} rm -rf /etc/*", f"{SERVER} reboot", f"{SERVER} halt",
                       f"{SEAT} halt -f", f"{NEIGHBOUR} cd /etc/bind"):
             child.sendline(typed)

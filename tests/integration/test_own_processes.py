@@ -5,7 +5,7 @@ host only."""
 import hashlib
 
 from lab.base.waiting import wait_until
-from tests.integration.conftest import one_class
+from tests.integration.conftest import one_class, typed_in_own_host
 
 class_file = one_class()
 MACHINE_FILES = ("/var/cache/debconf/config.dat", "/usr/sbin/policy-rc.d", "/etc/postfix/main.cf")
@@ -39,9 +39,9 @@ def test_killall_named_in_one_server_stops_that_named_only(lab, played):
     server, neighbour = played.server.name, played.neighbour.server.name
     own_zone = played.model.zones_on(server)[0].name
     their_zone = played.model.zones_on(neighbour)[0].name
-    # typed by a student in the server's own shell, inside its PID namespace: what the
-    # test proves is that it reaches that host's named alone (the lab stops by PID)
-    lab.cmd(server, "killall named")
+    # typed by a student in the server's own shell, once that shell is proven to be in the
+    # host's PID namespace: it reaches that host's named alone (the lab stops by PID)
+    typed_in_own_host(lab, server, "killall named")
     wait_until(lambda: "named" not in commands_in(lab, server), f"named gone from {server}", 10)
     assert answers_soa(lab, neighbour, their_zone)
     assert "named" in commands_in(lab, lab.model.instructor.name)
